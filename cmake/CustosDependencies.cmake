@@ -1,0 +1,19 @@
+# Third-party packages, found once. Every one comes from Debian (scripts/deps).
+find_package(OpenSSL 3 REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(Poco REQUIRED COMPONENTS Foundation Util Net JSON Data DataSQLite)
+find_package(LibXml2 REQUIRED)
+find_package(Threads REQUIRED)
+
+# Xapian's CMake config only sets variables: wrap them once in a target.
+find_package(xapian REQUIRED CONFIG)
+if(NOT TARGET custos::xapian)
+  add_library(custos::xapian INTERFACE IMPORTED)
+  set_target_properties(custos::xapian PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES "${XAPIAN_INCLUDE_DIR}"
+    INTERFACE_LINK_LIBRARIES "${XAPIAN_LIBRARIES}")
+endif()
+
+if(CUSTOS_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
