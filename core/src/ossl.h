@@ -3,6 +3,7 @@
 // is a PRIVATE dependency of custos_core).
 #pragma once
 
+#include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
@@ -20,6 +21,7 @@ struct OsslFree {
 using PkeyPtr = std::unique_ptr<EVP_PKEY, OsslFree<&EVP_PKEY_free>>;
 using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, OsslFree<&EVP_PKEY_CTX_free>>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, OsslFree<&EVP_MD_CTX_free>>;
+using BioPtr = std::unique_ptr<BIO, OsslFree<&BIO_free_all>>;
 
 // Drains OpenSSL's thread-local error queue into one line ("" when empty).
 inline std::string DrainErrors() {

@@ -1,0 +1,53 @@
+// The embedded data directory and the stores that live in it:
+//
+//   DIR/custos.db   SQLite (WAL): records, revisions, audit, users, change feed
+//   DIR/index/      Xapian database (derived; rebuildable)
+//   DIR/blobs/      content-addressed scans
+//   DIR/keys/       log signing key (0600) and its public vkey
+//
+// Directories are created 0700: the database holds token hashes and case data.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "custos/archive/sqlite_database.h"
+#include "custos/archive/sqlite_record_store.h"
+#include "custos/archive/user_store.h"
+#include "custos/core/clock.h"
+
+namespace custos::archive {
+
+struct DataPaths {
+  std::string root;
+  std::string db() const { return root + "/custos.db"; }
+  std::string index() const { return root + "/index"; }
+  std::string blobs() const { return root + "/blobs"; }
+  std::string keys() const { return root + "/keys"; }
+};
+
+// Creates DIR and its subdirectories (0700) when missing. IOError.
+core::Status PrepareDataDir(const DataPaths& paths);
+
+// The stores of one data directory, opened together. Thread-safe.
+class Archive {
+ public:
+  // Prepares the directory and opens/migrates the database. `clock` must
+  // outlive the Archive.
+  static core::Result<std::unique_ptr<Archive>> Open(const std::string& root,
+                                                     const core::Clock& clock);
+
+  const DataPaths& paths() const { return paths_; }
+  SqliteDatabase& database() { return *db_; }
+  SqliteRecordStore& records() { return records_; }
+  UserStore& users() { return users_; }
+
+ private:
+  Archive(DataPaths paths, std::shared_ptr<SqliteDatabase> db, const core::Clock& clock);
+  DataPaths paths_;
+  std::shared_ptr<SqliteDatabase> db_;
+  SqliteRecordStore records_;
+  UserStore users_;
+};
+
+}  // namespace custos::archive

@@ -1,0 +1,53 @@
+// SqliteDatabase: the embedded SQLite file (data/custos.db) behind the record,
+// user and custody stores, opened through Poco::Data.
+//
+// Opening sets WAL journaling, synchronous=FULL (a commit is on disk before it
+// returns), foreign keys and a busy timeout, then runs the versioned schema
+// migrations that the file has not seen yet, each in its own transaction.
+// Writes are serialised in-process by one writer connection and across
+// processes (a `custos import` beside a running server) by BEGIN IMMEDIATE.
+// Reads use a small pool of connections. Thread-safe.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "custos/core/status.h"
+
+namespace Poco::Data {
+class Session;
+}
+
+namespace custos::archive {
+
+class SqliteDatabase {
+ public:
+  // The schema version this build writes (the number of migrations).
+  static int LatestSchemaVersion();
+
+  // Opens (creating if missing) and migrates up to `migrate_to` (default: the
+  // latest; tests pass a lower one to make an "old file"). IOError when the
+  // file cannot be opened, Corruption when it is newer than this build.
+  static core::Result<std::shared_ptr<SqliteDatabase>> Open(const std::string& path,
+                                                            int migrate_to = -1);
+  ~SqliteDatabase();
+
+  int schema_version() const;
+  const std::string& path() const;
+
+  // Runs `fn` in one write transaction (BEGIN IMMEDIATE ... COMMIT). The
+  // transaction rolls back when `fn` returns a non-ok Status or throws.
+  // Poco::Data exceptions become IOError/Unavailable; blocks on the writer.
+  core::Status Write(const std::function<core::Status(Poco::Data::Session&)>& fn);
+  // Runs `fn` on a read connection (a consistent snapshot for its duration).
+  core::Status Read(const std::function<core::Status(Poco::Data::Session&)>& fn) const;
+
+  struct Impl;
+
+ private:
+  explicit SqliteDatabase(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace custos::archive

@@ -1,0 +1,66 @@
+// UserStore: people and their roles, API tokens and browser passwords.
+//
+// API tokens are 32 random bytes from the OS ("cus_" + base64url), shown once
+// and stored only as their SHA-256. Passwords are stored as scrypt hashes
+// (core::HashPassword). A disabled user's tokens and password stop working at
+// once. Thread-safe; every call blocks on the database.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "custos/archive/sqlite_database.h"
+#include "custos/core/clock.h"
+#include "custos/core/roles.h"
+#include "custos/core/status.h"
+
+namespace custos::archive {
+
+struct User {
+  std::string name;
+  core::Role role = core::Role::kAnonymous;
+  bool disabled = false;
+  bool has_password = false;
+  std::string created_at;
+  int tokens = 0;
+};
+
+class UserStore {
+ public:
+  UserStore(std::shared_ptr<SqliteDatabase> db, const core::Clock& clock);
+
+  // 1-64 of [a-z0-9._-], starting with a letter or digit.
+  static bool IsValidUserName(std::string_view name);
+
+  // Adds a user. InvalidArgument (bad name), Conflict (name taken).
+  core::Status AddUser(const std::string& name, core::Role role);
+  // Issues a new API token for an existing user; returns the plaintext token
+  // (the only time it exists outside the caller). NotFound.
+  core::Result<std::string> IssueToken(const std::string& name);
+  // Revokes every token of the user. NotFound.
+  core::Status RevokeTokens(const std::string& name);
+  // Sets the browser password (scrypt; slow by design). NotFound.
+  core::Status SetPassword(const std::string& name, const std::string& password);
+  core::Status SetDisabled(const std::string& name, bool disabled);
+
+  // The principal behind a bearer token. Unauthorized when the token is
+  // unknown, malformed or its user is disabled (one message for all three).
+  core::Result<core::Principal> Authenticate(std::string_view token) const;
+  // The principal for a name and password; Unauthorized otherwise.
+  core::Result<core::Principal> CheckPassword(const std::string& name,
+                                              const std::string& password) const;
+
+  core::Result<std::vector<User>> ListUsers() const;
+  core::Result<User> GetUser(const std::string& name) const;
+  core::Result<int64_t> CountUsers() const;
+
+ private:
+  std::shared_ptr<SqliteDatabase> db_;
+  const core::Clock& clock_;
+};
+
+// A random password for first start: 20 characters of base64url (120 bits).
+std::string NewRandomPassword();
+
+}  // namespace custos::archive

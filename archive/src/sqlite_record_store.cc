@@ -1,0 +1,377 @@
+#include "custos/archive/sqlite_record_store.h"
+
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+
+#include "custos/core/crypto.h"
+
+namespace custos::archive {
+
+using core::Artifact;
+using core::Result;
+using core::Status;
+using nlohmann::json;
+using namespace Poco::Data::Keywords;
+
+namespace {
+
+std::string Dump(const Artifact& a) { return core::ArtifactToJson(a, true).dump(); }
+
+Result<Artifact> Load(const std::string& doc) {
+  json j = json::parse(doc, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Status::Corruption("stored record is not JSON");
+  return core::ArtifactFromStoredJson(j);
+}
+
+// Writes the revision, audit and change rows that go with every record write.
+void WriteHistory(Poco::Data::Session& s, const Artifact& a, const std::string& op,
+                  const std::string& actor, const std::string& time, const std::string& doc) {
+  std::string id = a.id;
+  Poco::Int64 version = a.version;
+  s << "INSERT INTO revisions (artifact_id, version, op, actor, time, doc) VALUES (?,?,?,?,?,?)",
+      bind(id), bind(version), bind(op), bind(actor), bind(time), bind(doc), now;
+  std::string action = "artifact." + op;
+  std::string detail = "version " + std::to_string(a.version);
+  s << "INSERT INTO audit (time, actor, action, target, detail) VALUES (?,?,?,?,?)", bind(time),
+      bind(actor), bind(action), bind(id), bind(detail), now;
+  s << "INSERT INTO changes (artifact_id, version, op, time) VALUES (?,?,?,?)", bind(id),
+      bind(version), bind(op), bind(time), now;
+}
+
+// The record as the client wrote it: server-managed fields blanked, so that
+// two versions can be compared for "unchanged".
+json ContentOf(Artifact a) {
+  a.version = 0;
+  a.created_at = a.updated_at = a.created_by = a.updated_by = "";
+  return core::ArtifactToJson(a, true);
+}
+
+void InsertRow(Poco::Data::Session& s, const Artifact& a, const std::string& doc) {
+  std::string visibility(core::ToString(a.visibility));
+  std::string status(core::ToString(a.status));
+  s << "INSERT INTO artifacts (id, version, visibility, status, title, deleted, doc, "
+       "created_at, updated_at) VALUES (?, 1, ?, ?, ?, 0, ?, ?, ?)",
+      bind(a.id), bind(visibility), bind(status), bind(a.title), bind(doc), bind(a.created_at),
+      bind(a.updated_at), now;
+}
+
+// Updates the live row at `expected` to `a` (already at expected + 1).
+// Returns false when the row moved on meanwhile.
+bool UpdateRow(Poco::Data::Session& s, const Artifact& a, int64_t expected,
+               const std::string& doc) {
+  std::string visibility(core::ToString(a.visibility));
+  std::string status(core::ToString(a.status));
+  Poco::Int64 version = a.version, exp = expected;
+  Poco::Data::Statement update =
+      (s << "UPDATE artifacts SET version = ?, visibility = ?, status = ?, title = ?, doc = ?, "
+            "updated_at = ? WHERE id = ? AND version = ? AND deleted = 0",
+       bind(version), bind(visibility), bind(status), bind(a.title), bind(doc),
+       bind(a.updated_at), bind(a.id), bind(exp));
+  return update.execute() == 1;
+}
+
+// Reads the row of `id`: nullopt when absent; `deleted` tells a tombstone.
+std::optional<std::pair<Artifact, bool>> ReadRow(Poco::Data::Session& s, const std::string& id,
+                                                 Status& error) {
+  std::vector<std::string> docs;
+  std::vector<int> deleted;
+  s << "SELECT doc, deleted FROM artifacts WHERE id = ?", bind(id), into(docs), into(deleted), now;
+  if (docs.empty()) return std::nullopt;
+  auto a = Load(docs.front());
+  if (!a.ok()) {
+    error = a.status();
+    return std::nullopt;
+  }
+  return std::make_pair(std::move(a).value(), deleted.front() != 0);
+}
+
+}  // namespace
+
+std::string NewArtifactId() {
+  static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
+  auto bytes = core::RandomBytes(10);
+  assert(bytes.ok());
+  std::string out;
+  uint64_t acc = 0;
+  int bits = 0;
+  for (unsigned char c : *bytes) {
+    acc = (acc << 8) | c;
+    bits += 8;
+    while (bits >= 5) {
+      out += kAlphabet[(acc >> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out;
+}
+
+SqliteRecordStore::SqliteRecordStore(std::shared_ptr<SqliteDatabase> db, const core::Clock& clock)
+    : db_(std::move(db)), clock_(clock) {}
+
+Result<Artifact> SqliteRecordStore::CreateArtifact(Artifact a, std::string_view actor_sv) {
+  const std::string actor(actor_sv);
+  const std::string time = core::FormatRfc3339Millis(clock_.NowMillis());
+  const bool generated = a.id.empty();
+  Status st = db_->Write([&](Poco::Data::Session& s) -> Status {
+    for (int attempt = 0; attempt < 4; ++attempt) {
+      if (generated) a.id = NewArtifactId();
+      int exists = 0;
+      s << "SELECT count(*) FROM artifacts WHERE id = ?", bind(a.id), into(exists), now;
+      if (!exists) break;
+      if (!generated) {
+        return Status::Conflict("an artifact with id " + a.id + " exists or existed");
+      }
+    }
+    a.version = 1;
+    a.created_at = a.updated_at = time;
+    a.created_by = a.updated_by = actor;
+    std::string doc = Dump(a);
+    InsertRow(s, a, doc);
+    WriteHistory(s, a, "create", actor, time, doc);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return a;
+}
+
+Result<std::vector<Result<core::UpsertOutcome>>> SqliteRecordStore::UpsertArtifacts(
+    std::vector<Artifact> batch, std::string_view actor_sv) {
+  const std::string actor(actor_sv);
+  const std::string time = core::FormatRfc3339Millis(clock_.NowMillis());
+  std::vector<Result<core::UpsertOutcome>> out;
+  Status st = db_->Write([&](Poco::Data::Session& s) -> Status {
+    out.clear();
+    for (Artifact& a : batch) {
+      if (a.id.empty()) a.id = NewArtifactId();
+      Status error;
+      auto row = ReadRow(s, a.id, error);
+      if (!error.ok()) return error;
+      if (!row) {
+        a.version = 1;
+        a.created_at = a.updated_at = time;
+        a.created_by = a.updated_by = actor;
+        std::string doc = Dump(a);
+        InsertRow(s, a, doc);
+        WriteHistory(s, a, "create", actor, time, doc);
+        out.emplace_back(core::UpsertOutcome::kCreated);
+        continue;
+      }
+      auto& [current, deleted] = *row;
+      if (deleted) {
+        out.emplace_back(Status::Conflict("artifact " + a.id + " was deleted; not re-created"));
+        continue;
+      }
+      if (ContentOf(a) == ContentOf(current)) {
+        out.emplace_back(core::UpsertOutcome::kUnchanged);
+        continue;
+      }
+      a.version = current.version + 1;
+      a.created_at = current.created_at;
+      a.created_by = current.created_by;
+      a.updated_at = time;
+      a.updated_by = actor;
+      std::string doc = Dump(a);
+      if (!UpdateRow(s, a, current.version, doc)) {
+        return Status::Internal("row of " + a.id + " moved inside the write transaction");
+      }
+      WriteHistory(s, a, "update", actor, time, doc);
+      out.emplace_back(core::UpsertOutcome::kUpdated);
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<Artifact> SqliteRecordStore::GetArtifact(std::string_view id_sv) const {
+  std::string id(id_sv);
+  std::vector<std::string> docs;
+  Status st = db_->Read([&](Poco::Data::Session& s) {
+    s << "SELECT doc FROM artifacts WHERE id = ? AND deleted = 0", bind(id), into(docs), now;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  if (docs.empty()) return Status::NotFound("no artifact " + id);
+  return Load(docs.front());
+}
+
+Result<Artifact> SqliteRecordStore::UpdateArtifact(Artifact a, int64_t expected_version,
+                                                   std::string_view actor_sv) {
+  const std::string actor(actor_sv);
+  const std::string time = core::FormatRfc3339Millis(clock_.NowMillis());
+  Status st = db_->Write([&](Poco::Data::Session& s) -> Status {
+    std::vector<std::string> docs;
+    s << "SELECT doc FROM artifacts WHERE id = ? AND deleted = 0", bind(a.id), into(docs), now;
+    if (docs.empty()) return Status::NotFound("no artifact " + a.id);
+    auto current = Load(docs.front());
+    if (!current.ok()) return current.status();
+    if (current->version != expected_version) {
+      return Status::PreconditionFailed("artifact " + a.id + " is at version " +
+                                        std::to_string(current->version) + ", not " +
+                                        std::to_string(expected_version));
+    }
+    a.version = current->version + 1;
+    a.created_at = current->created_at;
+    a.created_by = current->created_by;
+    a.updated_at = time;
+    a.updated_by = actor;
+    std::string doc = Dump(a);
+    if (!UpdateRow(s, a, expected_version, doc)) {
+      return Status::PreconditionFailed("artifact " + a.id + " changed meanwhile");
+    }
+    WriteHistory(s, a, "update", actor, time, doc);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return a;
+}
+
+Result<int64_t> SqliteRecordStore::DeleteArtifact(std::string_view id_sv,
+                                                  std::optional<int64_t> expected_version,
+                                                  std::string_view actor_sv) {
+  const std::string id(id_sv), actor(actor_sv);
+  const std::string time = core::FormatRfc3339Millis(clock_.NowMillis());
+  int64_t new_version = 0;
+  Status st = db_->Write([&](Poco::Data::Session& s) -> Status {
+    std::vector<std::string> docs;
+    s << "SELECT doc FROM artifacts WHERE id = ? AND deleted = 0", bind(id), into(docs), now;
+    if (docs.empty()) return Status::NotFound("no artifact " + id);
+    auto current = Load(docs.front());
+    if (!current.ok()) return current.status();
+    if (expected_version && current->version != *expected_version) {
+      return Status::PreconditionFailed("artifact " + id + " is at version " +
+                                        std::to_string(current->version) + ", not " +
+                                        std::to_string(*expected_version));
+    }
+    // The tombstone keeps the record as it was, under a new version.
+    Artifact a = std::move(current).value();
+    a.version += 1;
+    a.updated_at = time;
+    a.updated_by = actor;
+    new_version = a.version;
+    std::string doc = Dump(a);
+    Poco::Int64 version = a.version;
+    s << "UPDATE artifacts SET version = ?, deleted = 1, doc = ?, updated_at = ? WHERE id = ?",
+        bind(version), bind(doc), bind(time), bind(id), now;
+    WriteHistory(s, a, "delete", actor, time, doc);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return new_version;
+}
+
+Result<std::vector<core::Revision>> SqliteRecordStore::History(std::string_view id_sv) const {
+  std::string id(id_sv);
+  std::vector<Poco::Int64> versions;
+  std::vector<std::string> ops, actors, times, docs;
+  Status st = db_->Read([&](Poco::Data::Session& s) {
+    s << "SELECT version, op, actor, time, doc FROM revisions WHERE artifact_id = ? "
+         "ORDER BY version",
+        bind(id), into(versions), into(ops), into(actors), into(times), into(docs), now;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  if (versions.empty()) return Status::NotFound("no artifact " + id);
+  std::vector<core::Revision> out;
+  out.reserve(versions.size());
+  for (size_t i = 0; i < versions.size(); ++i) {
+    auto rec = Load(docs[i]);
+    if (!rec.ok()) return rec.status();
+    out.push_back({id, versions[i], ops[i], actors[i], times[i], std::move(rec).value()});
+  }
+  return out;
+}
+
+Result<core::ArtifactPage> SqliteRecordStore::ListArtifacts(int64_t offset, int limit,
+                                                            bool include_restricted) const {
+  core::ArtifactPage page;
+  std::vector<std::string> docs;
+  Poco::Int64 off = offset, lim = limit, total = 0;
+  std::string filter = include_restricted ? "" : " AND visibility = 'public'";
+  Status st = db_->Read([&](Poco::Data::Session& s) {
+    s << "SELECT count(*) FROM artifacts WHERE deleted = 0" + filter, into(total), now;
+    s << "SELECT doc FROM artifacts WHERE deleted = 0" + filter + " ORDER BY id LIMIT ? OFFSET ?",
+        bind(lim), bind(off), into(docs), now;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  page.total = total;
+  for (const auto& d : docs) {
+    auto rec = Load(d);
+    if (!rec.ok()) return rec.status();
+    page.items.push_back(std::move(rec).value());
+  }
+  return page;
+}
+
+Result<std::vector<core::Change>> SqliteRecordStore::ChangesSince(int64_t after_seq,
+                                                                 int limit) const {
+  std::vector<Poco::Int64> seqs, versions;
+  std::vector<std::string> ids, ops, times;
+  Poco::Int64 after = after_seq, lim = limit;
+  Status st = db_->Read([&](Poco::Data::Session& s) {
+    s << "SELECT seq, artifact_id, version, op, time FROM changes WHERE seq > ? ORDER BY seq "
+         "LIMIT ?",
+        bind(after), bind(lim), into(seqs), into(ids), into(versions), into(ops), into(times),
+        now;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  std::vector<core::Change> out;
+  out.reserve(seqs.size());
+  for (size_t i = 0; i < seqs.size(); ++i) {
+    out.push_back({seqs[i], ids[i], versions[i], ops[i], times[i]});
+  }
+  return out;
+}
+
+Result<int64_t> SqliteRecordStore::LastChangeSeq() const {
+  Poco::Int64 seq = 0;
+  Status st = db_->Read([&](Poco::Data::Session& s) {
+    s << "SELECT coalesce(max(seq), 0) FROM changes", into(seq), now;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return static_cast<int64_t>(seq);
+}
+
+Result<int64_t> SqliteRecordStore::CountArtifacts() const {
+  Poco::Int64 n = 0;
+  Status st = db_->Read([&](Poco::Data::Session& s) {
+    s << "SELECT count(*) FROM artifacts WHERE deleted = 0", into(n), now;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return static_cast<int64_t>(n);
+}
+
+Status SqliteRecordStore::AppendAudit(std::string_view actor, std::string_view action,
+                                      std::string_view target, std::string_view detail) {
+  std::string time = core::FormatRfc3339Millis(clock_.NowMillis());
+  std::string a(actor), ac(action), t(target), d(detail);
+  return db_->Write([&](Poco::Data::Session& s) {
+    s << "INSERT INTO audit (time, actor, action, target, detail) VALUES (?,?,?,?,?)", bind(time),
+        bind(a), bind(ac), bind(t), bind(d), now;
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<core::AuditEntry>> SqliteRecordStore::RecentAudit(int limit) const {
+  std::vector<Poco::Int64> ids;
+  std::vector<std::string> times, actors, actions, targets, details;
+  Poco::Int64 lim = limit;
+  Status st = db_->Read([&](Poco::Data::Session& s) {
+    s << "SELECT id, time, actor, action, target, detail FROM audit ORDER BY id DESC LIMIT ?",
+        bind(lim), into(ids), into(times), into(actors), into(actions), into(targets),
+        into(details), now;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  std::vector<core::AuditEntry> out;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    out.push_back({ids[i], times[i], actors[i], actions[i], targets[i], details[i]});
+  }
+  return out;
+}
+
+}  // namespace custos::archive

@@ -1,0 +1,205 @@
+#include "custos/archive/user_store.h"
+
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+
+#include "custos/core/crypto.h"
+#include "custos/core/encoding.h"
+
+namespace custos::archive {
+
+using core::Result;
+using core::Status;
+using namespace Poco::Data::Keywords;
+
+namespace {
+constexpr std::string_view kTokenPrefix = "cus_";
+
+Status NoSuchUser(const std::string& name) { return Status::NotFound("no user " + name); }
+
+Result<bool> UserExists(Poco::Data::Session& s, const std::string& name) {
+  int n = 0;
+  s << "SELECT count(*) FROM users WHERE name = ?", bind(name), into(n), now;
+  return n > 0;
+}
+}  // namespace
+
+std::string NewRandomPassword() {
+  auto bytes = core::RandomBytes(15);
+  assert(bytes.ok());
+  return core::Base64UrlEncode(*bytes);
+}
+
+UserStore::UserStore(std::shared_ptr<SqliteDatabase> db, const core::Clock& clock)
+    : db_(std::move(db)), clock_(clock) {}
+
+bool UserStore::IsValidUserName(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  auto ok_first = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!ok_first(name[0])) return false;
+  for (char c : name) {
+    if (!ok_first(c) && c != '.' && c != '_' && c != '-') return false;
+  }
+  return true;
+}
+
+Status UserStore::AddUser(const std::string& name, core::Role role) {
+  if (!IsValidUserName(name)) {
+    return Status::InvalidArgument(
+        "user names are 1-64 of a-z, 0-9, '.', '_' or '-', starting with a letter or digit",
+        "name");
+  }
+  if (role == core::Role::kAnonymous) {
+    return Status::InvalidArgument("role must be admin, curator, investigator or verifier", "role");
+  }
+  std::string time = core::FormatRfc3339Millis(clock_.NowMillis());
+  std::string role_name(core::ToString(role));
+  return db_->Write([&](Poco::Data::Session& s) -> Status {
+    auto exists = UserExists(s, name);
+    if (!exists.ok()) return exists.status();
+    if (*exists) return Status::Conflict("user " + name + " exists");
+    s << "INSERT INTO users (name, role, created_at) VALUES (?, ?, ?)", bind(name),
+        bind(role_name), bind(time), now;
+    std::string action = "user.add", detail = "role " + role_name, actor = "system";
+    s << "INSERT INTO audit (time, actor, action, target, detail) VALUES (?,?,?,?,?)", bind(time),
+        bind(actor), bind(action), bind(name), bind(detail), now;
+    return Status::Ok();
+  });
+}
+
+Result<std::string> UserStore::IssueToken(const std::string& name) {
+  CUSTOS_ASSIGN_OR_RETURN(std::string secret, core::RandomBytes(32));
+  std::string token = std::string(kTokenPrefix) + core::Base64UrlEncode(secret);
+  std::string hash = core::Sha256Hex(token);
+  std::string time = core::FormatRfc3339Millis(clock_.NowMillis());
+  Status st = db_->Write([&](Poco::Data::Session& s) -> Status {
+    auto exists = UserExists(s, name);
+    if (!exists.ok()) return exists.status();
+    if (!*exists) return NoSuchUser(name);
+    s << "INSERT INTO tokens (token_hash, user_name, created_at) VALUES (?, ?, ?)", bind(hash),
+        bind(name), bind(time), now;
+    std::string action = "user.token", actor = "system", detail = "token issued";
+    s << "INSERT INTO audit (time, actor, action, target, detail) VALUES (?,?,?,?,?)", bind(time),
+        bind(actor), bind(action), bind(name), bind(detail), now;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return token;
+}
+
+Status UserStore::RevokeTokens(const std::string& name) {
+  return db_->Write([&](Poco::Data::Session& s) -> Status {
+    auto exists = UserExists(s, name);
+    if (!exists.ok()) return exists.status();
+    if (!*exists) return NoSuchUser(name);
+    s << "DELETE FROM tokens WHERE user_name = ?", bind(name), now;
+    return Status::Ok();
+  });
+}
+
+Status UserStore::SetPassword(const std::string& name, const std::string& password) {
+  if (password.size() < 12) {
+    return Status::InvalidArgument("passwords are at least 12 characters", "password");
+  }
+  CUSTOS_ASSIGN_OR_RETURN(std::string hash, core::HashPassword(password));
+  return db_->Write([&](Poco::Data::Session& s) -> Status {
+    Poco::Data::Statement update =
+        (s << "UPDATE users SET password_hash = ? WHERE name = ?", bind(hash), bind(name));
+    if (update.execute() != 1) return NoSuchUser(name);
+    return Status::Ok();
+  });
+}
+
+Status UserStore::SetDisabled(const std::string& name, bool disabled) {
+  int flag = disabled ? 1 : 0;
+  std::string time = core::FormatRfc3339Millis(clock_.NowMillis());
+  return db_->Write([&](Poco::Data::Session& s) -> Status {
+    Poco::Data::Statement update =
+        (s << "UPDATE users SET disabled = ? WHERE name = ?", bind(flag), bind(name));
+    if (update.execute() != 1) return NoSuchUser(name);
+    std::string action = disabled ? "user.disable" : "user.enable", actor = "system", detail;
+    s << "INSERT INTO audit (time, actor, action, target, detail) VALUES (?,?,?,?,?)", bind(time),
+        bind(actor), bind(action), bind(name), bind(detail), now;
+    return Status::Ok();
+  });
+}
+
+Result<core::Principal> UserStore::Authenticate(std::string_view token) const {
+  const Status denied = Status::Unauthorized("invalid or revoked credentials");
+  if (token.substr(0, kTokenPrefix.size()) != kTokenPrefix || token.size() > 128) return denied;
+  std::string hash = core::Sha256Hex(token);
+  std::vector<std::string> names, roles;
+  std::vector<int> disabled;
+  Status st = db_->Read([&](Poco::Data::Session& s) {
+    s << "SELECT u.name, u.role, u.disabled FROM tokens t JOIN users u ON u.name = t.user_name "
+         "WHERE t.token_hash = ?",
+        bind(hash), into(names), into(roles), into(disabled), now;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  if (names.empty() || disabled[0]) return denied;
+  auto role = core::ParseRole(roles[0]);
+  if (!role) return Status::Corruption("user " + names[0] + " has an unknown role");
+  return core::Principal{names[0], *role};
+}
+
+Result<core::Principal> UserStore::CheckPassword(const std::string& name,
+                                                 const std::string& password) const {
+  const Status denied = Status::Unauthorized("wrong user name or password");
+  std::vector<std::string> roles, hashes;
+  std::vector<int> disabled;
+  Status st = db_->Read([&](Poco::Data::Session& s) {
+    s << "SELECT role, password_hash, disabled FROM users WHERE name = ?", bind(name),
+        into(roles), into(hashes), into(disabled), now;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  if (roles.empty() || disabled[0] || hashes[0].empty()) {
+    // Spend the same time as a real check, so timing does not reveal names.
+    (void)core::VerifyPassword(password, "scrypt$15$8$1$AAAAAAAAAAAAAAAAAAAAAA==$"
+                                         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    return denied;
+  }
+  if (!core::VerifyPassword(password, hashes[0])) return denied;
+  auto role = core::ParseRole(roles[0]);
+  if (!role) return Status::Corruption("user " + name + " has an unknown role");
+  return core::Principal{name, *role};
+}
+
+Result<std::vector<User>> UserStore::ListUsers() const {
+  std::vector<std::string> names, roles, hashes, created;
+  std::vector<int> disabled, tokens;
+  Status st = db_->Read([&](Poco::Data::Session& s) {
+    s << "SELECT u.name, u.role, u.disabled, u.password_hash, u.created_at, "
+         "(SELECT count(*) FROM tokens t WHERE t.user_name = u.name) FROM users u ORDER BY u.name",
+        into(names), into(roles), into(disabled), into(hashes), into(created), into(tokens), now;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  std::vector<User> out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    out.push_back({names[i], core::ParseRole(roles[i]).value_or(core::Role::kAnonymous),
+                   disabled[i] != 0, !hashes[i].empty(), created[i], tokens[i]});
+  }
+  return out;
+}
+
+Result<User> UserStore::GetUser(const std::string& name) const {
+  CUSTOS_ASSIGN_OR_RETURN(auto users, ListUsers());
+  for (auto& u : users) {
+    if (u.name == name) return u;
+  }
+  return NoSuchUser(name);
+}
+
+Result<int64_t> UserStore::CountUsers() const {
+  Poco::Int64 n = 0;
+  Status st = db_->Read([&](Poco::Data::Session& s) {
+    s << "SELECT count(*) FROM users", into(n), now;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return static_cast<int64_t>(n);
+}
+
+}  // namespace custos::archive

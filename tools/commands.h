@@ -1,0 +1,11 @@
+// The custos subcommands. Each returns the process exit code:
+// 0 success, 1 failure, 2 usage error.
+#pragma once
+
+namespace custos::tools {
+
+int RunServe(int argc, char** argv);   // argv[0] == "serve"
+int RunUser(int argc, char** argv);    // argv[0] == "user"
+int RunImport(int argc, char** argv);  // argv[0] == "import"
+
+}  // namespace custos::tools

@@ -1,0 +1,41 @@
+// custos: the provenance archive's one binary.
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "commands.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: custos COMMAND [options]
+
+Commands:
+  serve    run the HTTP server (first start creates the data directory and an admin)
+  user     manage users and API tokens (add, list, token, password, disable, enable)
+  import   import artifact records from JSON Lines files
+
+Common options:
+  --data DIR   the data directory (default: $CUSTOS_DATA, else ./data)
+
+Run `custos COMMAND --help` for a command's options.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+      !std::strcmp(argv[1], "help")) {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  std::string cmd = argv[1];
+  if (cmd == "--version" || cmd == "version") {
+    std::cout << "custos 0.1.0\n";
+    return 0;
+  }
+  if (cmd == "serve") return custos::tools::RunServe(argc - 1, argv + 1);
+  if (cmd == "user") return custos::tools::RunUser(argc - 1, argv + 1);
+  if (cmd == "import") return custos::tools::RunImport(argc - 1, argv + 1);
+  std::cerr << "custos: unknown command '" << cmd << "'\n\n" << kUsage;
+  return 2;
+}

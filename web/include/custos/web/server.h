@@ -1,0 +1,54 @@
+// The custos HTTP server: JSON API, health check (and, as they land, HTML
+// pages, OAI-PMH). Built on Poco::Net::HTTPServer with one request-handler
+// factory that routes and one function that maps Status to HTTP status.
+//
+// Start() binds and begins serving on a thread pool; Stop() stops accepting,
+// lets in-flight requests finish (up to a grace period) and returns.
+// Thread-safe: handlers run concurrently on the pool.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "custos/core/clock.h"
+#include "custos/core/status.h"
+
+namespace custos::archive {
+class Archive;
+}
+
+namespace custos::web {
+
+struct ServerConfig {
+  std::string bind = "127.0.0.1";
+  int port = 8080;  // 0: an ephemeral port (tests); see Server::port()
+  int threads = 16;
+  int max_queued = 256;
+  size_t max_json_body = 1 << 20;  // bytes; larger bodies get 413
+  int shutdown_grace_seconds = 30;
+};
+
+class Server {
+ public:
+  // Binds and starts serving. `archive` and `clock` must outlive the server.
+  // IOError when the address cannot be bound.
+  static core::Result<std::unique_ptr<Server>> Start(const ServerConfig& config,
+                                                     archive::Archive& archive,
+                                                     const core::Clock& clock);
+  ~Server();  // Stop()s if still running
+
+  // The bound port (useful with port 0).
+  int port() const;
+  // Stops accepting, waits for in-flight requests (up to the grace period).
+  void Stop();
+
+  struct Impl;
+
+ private:
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace custos::web

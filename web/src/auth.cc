@@ -1,0 +1,34 @@
+#include <Poco/String.h>
+
+#include "app.h"
+
+namespace custos::web {
+
+using core::Status;
+
+core::Result<core::Principal> Authenticate(App& app, const Poco::Net::HTTPServerRequest& req) {
+  if (!req.has("Authorization")) return core::Principal{};
+  std::string value = Poco::trim(req.get("Authorization"));
+  constexpr std::string_view kBearer = "bearer ";
+  if (value.size() <= kBearer.size() ||
+      Poco::icompare(value.substr(0, kBearer.size()), std::string(kBearer)) != 0) {
+    return Status::Unauthorized("use Authorization: Bearer TOKEN");
+  }
+  return app.archive.users().Authenticate(Poco::trim(value.substr(kBearer.size())));
+}
+
+Status RequireWriter(const RequestContext& ctx) {
+  if (!ctx.principal.authenticated()) return Status::Unauthorized("sign in to make changes");
+  if (!core::CanWriteRecords(ctx.principal.role)) {
+    return Status::Forbidden("only curators and admins can change records");
+  }
+  return Status::Ok();
+}
+
+Status RequireAdmin(const RequestContext& ctx) {
+  if (!ctx.principal.authenticated()) return Status::Unauthorized("sign in as an admin");
+  if (!core::CanManageUsers(ctx.principal.role)) return Status::Forbidden("admins only");
+  return Status::Ok();
+}
+
+}  // namespace custos::web
