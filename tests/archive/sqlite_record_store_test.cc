@@ -1,1 +1,258 @@
+#include "custos/archive/sqlite_record_store.h"
+
 #include <gtest/gtest.h>
+
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+
+#include <thread>
+
+#include "custos/archive/data_dir.h"
+#include "fakes/fixed_clock.h"
+#include "temp_dir.h"
+
+namespace custos::archive {
+namespace {
+
+using core::Artifact;
+using core::StatusCode;
+using testing::FixedClock;
+using testing::TempDir;
+
+Artifact Make(const std::string& title, const std::string& id = "") {
+  auto a = core::ArtifactFromJson({{"title", title}, {"object_type", "figurine"}});
+  EXPECT_TRUE(a.ok());
+  a->id = id;
+  return *a;
+}
+
+class SqliteRecordStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = SqliteDatabase::Open(dir_.file("custos.db"));
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = *db;
+    store_ = std::make_unique<SqliteRecordStore>(db_, clock_);
+  }
+  TempDir dir_;
+  FixedClock clock_;
+  std::shared_ptr<SqliteDatabase> db_;
+  std::unique_ptr<SqliteRecordStore> store_;
+};
+
+TEST_F(SqliteRecordStoreTest, CreateAssignsIdVersionAndTimes) {
+  auto a = store_->CreateArtifact(Make("Bronze figurine"), "curator1");
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(a->id.size(), 16u);
+  EXPECT_EQ(a->version, 1);
+  EXPECT_EQ(a->created_by, "curator1");
+  EXPECT_EQ(a->created_at, core::FormatRfc3339Millis(clock_.NowMillis()));
+  auto back = store_->GetArtifact(a->id);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, *a);
+}
+
+TEST_F(SqliteRecordStoreTest, CreateWithTakenIdConflicts) {
+  ASSERT_TRUE(store_->CreateArtifact(Make("A", "inv-1"), "c").ok());
+  auto again = store_->CreateArtifact(Make("B", "inv-1"), "c");
+  EXPECT_EQ(again.status().code(), StatusCode::kConflict);
+}
+
+TEST_F(SqliteRecordStoreTest, UpdateKeepsEveryRevision) {
+  auto a = store_->CreateArtifact(Make("v1"), "alice");
+  ASSERT_TRUE(a.ok());
+  Artifact next = *a;
+  next.title = "v2";
+  clock_.Advance(1000);
+  auto b = store_->UpdateArtifact(next, 1, "bob");
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(b->version, 2);
+  EXPECT_EQ(b->created_by, "alice");
+  EXPECT_EQ(b->updated_by, "bob");
+  auto history = store_->History(a->id);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].record.title, "v1");
+  EXPECT_EQ((*history)[0].op, "create");
+  EXPECT_EQ((*history)[1].record.title, "v2");
+  EXPECT_EQ((*history)[1].actor, "bob");
+}
+
+TEST_F(SqliteRecordStoreTest, StaleVersionIsRejectedAndChangesNothing) {
+  auto a = store_->CreateArtifact(Make("v1"), "alice");
+  ASSERT_TRUE(a.ok());
+  Artifact next = *a;
+  next.title = "v2";
+  ASSERT_TRUE(store_->UpdateArtifact(next, 1, "bob").ok());
+  next.title = "v3";
+  auto stale = store_->UpdateArtifact(next, 1, "carol");
+  EXPECT_EQ(stale.status().code(), StatusCode::kPreconditionFailed);
+  EXPECT_EQ(store_->GetArtifact(a->id)->title, "v2");
+  EXPECT_EQ(store_->History(a->id)->size(), 2u);
+}
+
+TEST_F(SqliteRecordStoreTest, ConcurrentWritersOnOneVersionExactlyOneWins) {
+  auto a = store_->CreateArtifact(Make("v1"), "alice");
+  ASSERT_TRUE(a.ok());
+  std::atomic<int> wins{0}, stale{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      Artifact next = *a;
+      next.title = "writer " + std::to_string(i);
+      auto r = store_->UpdateArtifact(next, 1, "w" + std::to_string(i));
+      if (r.ok()) ++wins;
+      if (r.status().code() == StatusCode::kPreconditionFailed) ++stale;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wins, 1);
+  EXPECT_EQ(stale, 7);
+  EXPECT_EQ(store_->GetArtifact(a->id)->version, 2);
+}
+
+TEST_F(SqliteRecordStoreTest, DeleteIsATombstoneThatKeepsHistory) {
+  auto a = store_->CreateArtifact(Make("doomed"), "alice");
+  ASSERT_TRUE(a.ok());
+  auto v = store_->DeleteArtifact(a->id, 1, "bob");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(*v, 2);
+  EXPECT_EQ(store_->GetArtifact(a->id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->CountArtifacts().value(), 0);
+  EXPECT_EQ(store_->ListArtifacts(0, 10, true)->total, 0);
+  auto history = store_->History(a->id);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ(history->back().op, "delete");
+  EXPECT_EQ(history->back().record.title, "doomed");
+  // The id stays taken and a second delete finds nothing.
+  EXPECT_EQ(store_->CreateArtifact(Make("new", a->id), "c").status().code(),
+            StatusCode::kConflict);
+  EXPECT_EQ(store_->DeleteArtifact(a->id, std::nullopt, "c").status().code(),
+            StatusCode::kNotFound);
+}
+
+TEST_F(SqliteRecordStoreTest, ChangeFeedIsOrderedAndMonotonic) {
+  auto a = store_->CreateArtifact(Make("a"), "u");
+  auto b = store_->CreateArtifact(Make("b"), "u");
+  ASSERT_TRUE(a.ok() && b.ok());
+  Artifact a2 = *a;
+  a2.title = "a2";
+  ASSERT_TRUE(store_->UpdateArtifact(a2, 1, "u").ok());
+  ASSERT_TRUE(store_->DeleteArtifact(b->id, std::nullopt, "u").ok());
+  auto changes = store_->ChangesSince(0, 100);
+  ASSERT_TRUE(changes.ok());
+  ASSERT_EQ(changes->size(), 4u);
+  const std::pair<std::string, std::string> want[] = {
+      {a->id, "create"}, {b->id, "create"}, {a->id, "update"}, {b->id, "delete"}};
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ((*changes)[i].artifact_id, want[i].first);
+    EXPECT_EQ((*changes)[i].op, want[i].second);
+    if (i) EXPECT_GT((*changes)[i].seq, (*changes)[i - 1].seq);
+  }
+  EXPECT_EQ(*store_->LastChangeSeq(), changes->back().seq);
+  auto tail = store_->ChangesSince((*changes)[1].seq, 100);
+  ASSERT_EQ(tail->size(), 2u);
+  EXPECT_EQ(tail->front().op, "update");
+}
+
+TEST_F(SqliteRecordStoreTest, EveryWriteLandsInTheAuditLog) {
+  auto a = store_->CreateArtifact(Make("a"), "alice");
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE(store_->DeleteArtifact(a->id, std::nullopt, "bob").ok());
+  ASSERT_TRUE(store_->AppendAudit("ivan", "artifact.read_restricted", a->id, "read").ok());
+  auto audit = store_->RecentAudit(10);
+  ASSERT_TRUE(audit.ok());
+  ASSERT_EQ(audit->size(), 3u);
+  EXPECT_EQ((*audit)[0].actor, "ivan");
+  EXPECT_EQ((*audit)[1].action, "artifact.delete");
+  EXPECT_EQ((*audit)[1].actor, "bob");
+  EXPECT_EQ((*audit)[2].action, "artifact.create");
+}
+
+TEST_F(SqliteRecordStoreTest, ListFiltersRestrictedAndPages) {
+  for (int i = 0; i < 5; ++i) {
+    Artifact a = Make("r" + std::to_string(i), "id" + std::to_string(i));
+    if (i % 2) a.visibility = core::Visibility::kRestricted;
+    ASSERT_TRUE(store_->CreateArtifact(a, "u").ok());
+  }
+  auto pub = store_->ListArtifacts(0, 10, false);
+  ASSERT_TRUE(pub.ok());
+  EXPECT_EQ(pub->total, 3);
+  for (const auto& a : pub->items) EXPECT_EQ(a.visibility, core::Visibility::kPublic);
+  auto all = store_->ListArtifacts(2, 2, true);
+  EXPECT_EQ(all->total, 5);
+  ASSERT_EQ(all->items.size(), 2u);
+  EXPECT_EQ(all->items[0].id, "id2");
+}
+
+TEST_F(SqliteRecordStoreTest, UpsertBatchCreatesUpdatesAndSkipsUnchanged) {
+  ASSERT_TRUE(store_->CreateArtifact(Make("same", "s"), "u").ok());
+  ASSERT_TRUE(store_->CreateArtifact(Make("old", "c"), "u").ok());
+  ASSERT_TRUE(store_->CreateArtifact(Make("gone", "g"), "u").ok());
+  ASSERT_TRUE(store_->DeleteArtifact("g", std::nullopt, "u").ok());
+  auto r = store_->UpsertArtifacts({Make("same", "s"), Make("new", "c"), Make("fresh", "f"),
+                                    Make("again", "g"), Make("anon")},
+                                   "import");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 5u);
+  EXPECT_EQ(*(*r)[0], core::UpsertOutcome::kUnchanged);
+  EXPECT_EQ(*(*r)[1], core::UpsertOutcome::kUpdated);
+  EXPECT_EQ(*(*r)[2], core::UpsertOutcome::kCreated);
+  EXPECT_EQ((*r)[3].status().code(), StatusCode::kConflict);
+  EXPECT_EQ(*(*r)[4], core::UpsertOutcome::kCreated);
+  EXPECT_EQ(store_->GetArtifact("c")->version, 2);
+  EXPECT_EQ(store_->GetArtifact("s")->version, 1);
+  EXPECT_EQ(*store_->CountArtifacts(), 4);
+}
+
+TEST(SqliteMigrationTest, OldFileIsMigratedOnOpenAndKeepsItsRecords) {
+  TempDir dir;
+  FixedClock clock;
+  const std::string path = dir.file("custos.db");
+  {
+    // A file as the first release wrote it: schema version 1, no users table.
+    auto old = SqliteDatabase::Open(path, /*migrate_to=*/1);
+    ASSERT_TRUE(old.ok());
+    EXPECT_EQ((*old)->schema_version(), 1);
+    SqliteRecordStore store(*old, clock);
+    ASSERT_TRUE(store.CreateArtifact(Make("from v1", "old-1"), "u").ok());
+    UserStore users(*old, clock);
+    EXPECT_FALSE(users.AddUser("alice", core::Role::kCurator).ok());  // no table yet
+  }
+  auto db = SqliteDatabase::Open(path);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  EXPECT_EQ((*db)->schema_version(), SqliteDatabase::LatestSchemaVersion());
+  SqliteRecordStore store(*db, clock);
+  EXPECT_EQ(store.GetArtifact("old-1")->title, "from v1");
+  UserStore users(*db, clock);
+  EXPECT_TRUE(users.AddUser("alice", core::Role::kCurator).ok());
+}
+
+TEST(SqliteMigrationTest, RefusesAFileFromANewerRelease) {
+  TempDir dir;
+  const std::string path = dir.file("custos.db");
+  ASSERT_TRUE(SqliteDatabase::Open(path).ok());
+  {
+    Poco::Data::SQLite::Connector::registerConnector();
+    Poco::Data::Session s("SQLite", path);
+    s << "PRAGMA user_version = 99", Poco::Data::Keywords::now;
+  }
+  auto db = SqliteDatabase::Open(path);
+  EXPECT_EQ(db.status().code(), StatusCode::kCorruption);
+}
+
+TEST(DataDirTest, CreatesPrivateDirectories) {
+  TempDir dir;
+  FixedClock clock;
+  auto archive = Archive::Open(dir.file("data"), clock);
+  ASSERT_TRUE(archive.ok()) << archive.status().ToString();
+  for (const auto& p : {(*archive)->paths().root, (*archive)->paths().keys()}) {
+    auto perms = std::filesystem::status(p).permissions();
+    EXPECT_EQ(perms & std::filesystem::perms::all, std::filesystem::perms::owner_all) << p;
+  }
+  EXPECT_TRUE(std::filesystem::exists((*archive)->paths().db()));
+}
+
+}  // namespace
+}  // namespace custos::archive
