@@ -4,6 +4,11 @@ find_package(nlohmann_json 3 REQUIRED)
 find_package(Poco REQUIRED COMPONENTS Foundation Util Net JSON Data DataSQLite)
 find_package(LibXml2 REQUIRED)
 find_package(Threads REQUIRED)
+# Text extraction and OCR for scanned documents (archive, PRIVATE).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(POPPLER_CPP REQUIRED IMPORTED_TARGET poppler-cpp)
+pkg_check_modules(TESSERACT REQUIRED IMPORTED_TARGET tesseract)
+pkg_check_modules(LEPT REQUIRED IMPORTED_TARGET lept)
 
 # Xapian's CMake config only sets variables: wrap them once in a target.
 find_package(xapian REQUIRED CONFIG)

@@ -11,7 +11,9 @@
 
 #include "cli_args.h"
 #include "commands.h"
+#include "custos/archive/custody_log.h"
 #include "custos/archive/data_dir.h"
+#include "custos/archive/log_keys.h"
 #include "custos/web/server.h"
 
 namespace custos::tools {
@@ -36,6 +38,7 @@ class ServeApp final : public Poco::Util::ServerApplication {
     add("bind", "ADDR", "address to listen on (default 127.0.0.1)");
     add("threads", "N", "request threads (default 16)");
     add("max-body", "BYTES", "largest JSON request body (default 1048576)");
+    add("origin", "NAME", "the log's origin and key name, set on first start (default custos.local/log)");
     add("config", "FILE", "settings file (key = value: data, port, bind, threads, max-body)");
     options.addOption(Option("help", "h", "show this help")
                           .required(false)
@@ -101,7 +104,17 @@ class ServeApp final : public Poco::Util::ServerApplication {
                 << "\n";
       return EXIT_IOERR;
     }
-    auto server = web::Server::Start(cfg, **archive, clock);
+    auto keys = archive::LogKeys::LoadOrCreate((*archive)->paths().keys(), Setting("origin", "custos.local/log"));
+    if (!keys.ok()) {
+      std::cerr << "custos serve: log keys: " << keys.status().ToString() << "\n";
+      return EXIT_IOERR;
+    }
+    auto custody = archive::CustodyLog::Open((*archive)->database_ptr(), *keys, clock);
+    if (!custody.ok()) {
+      std::cerr << "custos serve: custody log: " << custody.status().ToString() << "\n";
+      return EXIT_IOERR;
+    }
+    auto server = web::Server::Start(cfg, {**archive, clock, custody->get()});
     if (!server.ok()) {
       std::cerr << "custos serve: " << server.status().ToString() << "\n";
       return EXIT_IOERR;

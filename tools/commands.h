@@ -7,5 +7,8 @@ namespace custos::tools {
 int RunServe(int argc, char** argv);   // argv[0] == "serve"
 int RunUser(int argc, char** argv);    // argv[0] == "user"
 int RunImport(int argc, char** argv);  // argv[0] == "import"
+int RunKey(int argc, char** argv);     // argv[0] == "key"
+int RunExport(int argc, char** argv);  // argv[0] == "export"
+int RunFsck(int argc, char** argv);    // argv[0] == "fsck"
 
 }  // namespace custos::tools

@@ -13,6 +13,9 @@ Commands:
   serve    run the HTTP server (first start creates the data directory and an admin)
   user     manage users and API tokens (add, list, token, password, disable, enable)
   import   import artifact records from JSON Lines files
+  key      show or rotate the custody log's signing key
+  export   export an artifact's verification bundle
+  fsck     check records, the custody log and its checkpoints; non-zero on any problem
 
 Common options:
   --data DIR   the data directory (default: $CUSTOS_DATA, else ./data)
@@ -36,6 +39,9 @@ int main(int argc, char** argv) {
   if (cmd == "serve") return custos::tools::RunServe(argc - 1, argv + 1);
   if (cmd == "user") return custos::tools::RunUser(argc - 1, argv + 1);
   if (cmd == "import") return custos::tools::RunImport(argc - 1, argv + 1);
+  if (cmd == "key") return custos::tools::RunKey(argc - 1, argv + 1);
+  if (cmd == "export") return custos::tools::RunExport(argc - 1, argv + 1);
+  if (cmd == "fsck") return custos::tools::RunFsck(argc - 1, argv + 1);
   std::cerr << "custos: unknown command '" << cmd << "'\n\n" << kUsage;
   return 2;
 }

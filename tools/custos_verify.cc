@@ -145,8 +145,7 @@ int VerifyBundleFile(const std::string& path, const std::vector<NoteVerifier>& l
                      const std::vector<NoteVerifier>& entry_keys) {
   std::string bytes, error;
   if (!ReadFile(path, size_t{4} << 30, &bytes, &error)) return Usage(error);
-  const custos::core::BundleReport report =
-      custos::core::VerifyBundle(bytes, log_keys, entry_keys);
+  const custos::core::BundleReport report = custos::core::VerifyBundle(bytes, log_keys, entry_keys);
   size_t failed = 0;
   for (const std::string& line : report.Lines()) {
     std::cout << line << "\n";

@@ -37,7 +37,14 @@ core::Result<std::unique_ptr<Archive>> Archive::Open(const std::string& root,
   CUSTOS_RETURN_IF_ERROR(PrepareDataDir(paths));
   auto db = SqliteDatabase::Open(paths.db());
   if (!db.ok()) return db.status();
-  return std::unique_ptr<Archive>(new Archive(std::move(paths), std::move(db).value(), clock));
+  auto blobs = FileBlobStore::OpenAt(paths.blobs());
+  if (!blobs.ok()) return blobs.status();
+  std::unique_ptr<Archive> archive(new Archive(std::move(paths), std::move(db).value(), clock));
+  archive->blobs_ = std::move(blobs).value();
+  archive->documents_ = std::make_unique<DocumentStore>(archive->db_, *archive->blobs_, clock);
+  archive->previews_ =
+      std::make_unique<PreviewCache>(archive->paths_.previews(), *archive->blobs_);
+  return archive;
 }
 
 }  // namespace custos::archive

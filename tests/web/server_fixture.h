@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 
+#include "custos/archive/custody_log.h"
 #include "custos/archive/data_dir.h"
 #include "custos/web/server.h"
 #include "fakes/fixed_clock.h"
@@ -33,12 +34,19 @@ class ServerTest : public ::testing::Test {
     cfg.threads = 8;
     cfg.max_json_body = 64 * 1024;
     ConfigureServer(cfg);
-    auto server = web::Server::Start(cfg, *archive_, clock_);
+    auto keys = archive::LogKeys::LoadOrCreate(archive_->paths().keys(), "custos.test/log");
+    ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+    auto log = archive::CustodyLog::Open(archive_->database_ptr(), *keys, clock_);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    custody_ = std::move(log).value();
+    auto server = web::Server::Start(cfg, {*archive_, clock_, custody_.get()});
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
   }
   void TearDown() override {
     if (server_) server_->Stop();
+    server_.reset();
+    custody_.reset();
   }
   virtual void ConfigureServer(web::ServerConfig&) {}
 
@@ -52,6 +60,7 @@ class ServerTest : public ::testing::Test {
   TempDir dir_;
   FixedClock clock_;
   std::unique_ptr<archive::Archive> archive_;
+  std::unique_ptr<archive::CustodyLog> custody_;
   std::unique_ptr<web::Server> server_;
   std::map<std::string, std::string> tokens_;
 };

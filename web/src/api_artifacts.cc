@@ -12,21 +12,7 @@ using nlohmann::json;
 
 namespace {
 
-// Whether the caller may know that this record exists at all.
-bool MaySee(const core::Principal& p, const Artifact& a) {
-  return a.visibility == core::Visibility::kPublic || core::CanSeeRestricted(p.role);
-}
-
 Status NotFound(const std::string& id) { return Status::NotFound("no artifact " + id); }
-
-// Loads a live record the caller may see; a hidden one is "not found" so its
-// existence is not revealed.
-Result<Artifact> LoadVisible(App& app, const RequestContext& ctx, const std::string& id) {
-  auto a = app.archive.records().GetArtifact(id);
-  if (!a.ok()) return a.status().code() == core::StatusCode::kNotFound ? NotFound(id) : a.status();
-  if (!MaySee(ctx.principal, *a)) return NotFound(id);
-  return a;
-}
 
 // Every read of restricted data lands in the audit log with the user.
 void AuditRestrictedRead(App& app, const RequestContext& ctx, const Artifact& a,
@@ -68,7 +54,7 @@ Result<Reply> Create(App& app, RequestContext& ctx) {
 
 Result<Reply> Get(App& app, RequestContext& ctx) {
   const std::string& id = ctx.path_params.at("id");
-  CUSTOS_ASSIGN_OR_RETURN(Artifact a, LoadVisible(app, ctx, id));
+  CUSTOS_ASSIGN_OR_RETURN(Artifact a, LoadVisibleArtifact(app, ctx, id));
   AuditRestrictedRead(app, ctx, a, "read");
   return RecordReply(200, a, ctx.principal);
 }
@@ -77,7 +63,7 @@ Result<Reply> Update(App& app, RequestContext& ctx) {
   CUSTOS_RETURN_IF_ERROR(RequireWriter(ctx));
   const std::string& id = ctx.path_params.at("id");
   CUSTOS_ASSIGN_OR_RETURN(int64_t expected, RequiredIfMatch(ctx));
-  CUSTOS_ASSIGN_OR_RETURN(Artifact current, LoadVisible(app, ctx, id));
+  CUSTOS_ASSIGN_OR_RETURN(Artifact current, LoadVisibleArtifact(app, ctx, id));
   CUSTOS_ASSIGN_OR_RETURN(Artifact a, RecordFromBody(ctx));
   if (!a.id.empty() && a.id != id) {
     return Status::InvalidArgument("id in the body does not match the URL", "id");
@@ -100,7 +86,7 @@ Result<Reply> Delete(App& app, RequestContext& ctx) {
     CUSTOS_ASSIGN_OR_RETURN(int64_t v, RequiredIfMatch(ctx));
     expected = v;
   }
-  CUSTOS_ASSIGN_OR_RETURN(Artifact current, LoadVisible(app, ctx, id));
+  CUSTOS_ASSIGN_OR_RETURN(Artifact current, LoadVisibleArtifact(app, ctx, id));
   CUSTOS_ASSIGN_OR_RETURN(int64_t version,
                           app.archive.records().DeleteArtifact(id, expected, ctx.principal.user));
   return JsonReply(200, {{"id", id}, {"version", version}, {"deleted", true}});

@@ -1,6 +1,7 @@
 // Private: what every handler can reach, and the route tables.
 #pragma once
 
+#include "custos/archive/custody_log.h"
 #include "custos/archive/data_dir.h"
 #include "custos/core/clock.h"
 #include "custos/web/server.h"
@@ -12,6 +13,7 @@ struct App {
   archive::Archive& archive;
   const core::Clock& clock;
   ServerConfig config;
+  archive::CustodyLog* custody = nullptr;  // null: custody endpoints answer 503
 };
 
 // Resolves the caller from Authorization: Bearer (anonymous when absent).
@@ -22,6 +24,14 @@ core::Result<core::Principal> Authenticate(App& app, const Poco::Net::HTTPServer
 void AddArtifactRoutes(Router& router, App& app);
 void AddUserRoutes(Router& router, App& app);
 void AddSystemRoutes(Router& router, App& app);
+void AddCustodyRoutes(Router& router, App& app);
+
+// Whether the caller may know that this record exists at all.
+bool MaySee(const core::Principal& p, const core::Artifact& a);
+// Loads a live record the caller may see; a hidden one is NotFound, with the
+// same message as an unknown id, so its existence is not revealed.
+core::Result<core::Artifact> LoadVisibleArtifact(App& app, const RequestContext& ctx,
+                                                 const std::string& id);
 
 // Guards used by handlers.
 core::Status RequireWriter(const RequestContext& ctx);

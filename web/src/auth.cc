@@ -17,6 +17,19 @@ core::Result<core::Principal> Authenticate(App& app, const Poco::Net::HTTPServer
   return app.archive.users().Authenticate(Poco::trim(value.substr(kBearer.size())));
 }
 
+bool MaySee(const core::Principal& p, const core::Artifact& a) {
+  return a.visibility == core::Visibility::kPublic || core::CanSeeRestricted(p.role);
+}
+
+core::Result<core::Artifact> LoadVisibleArtifact(App& app, const RequestContext& ctx,
+                                                 const std::string& id) {
+  auto a = app.archive.records().GetArtifact(id);
+  const Status hidden = Status::NotFound("no artifact " + id);
+  if (!a.ok()) return a.status().code() == core::StatusCode::kNotFound ? hidden : a.status();
+  if (!MaySee(ctx.principal, *a)) return hidden;
+  return a;
+}
+
 Status RequireWriter(const RequestContext& ctx) {
   if (!ctx.principal.authenticated()) return Status::Unauthorized("sign in to make changes");
   if (!core::CanWriteRecords(ctx.principal.role)) {

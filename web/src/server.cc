@@ -97,16 +97,35 @@ class ApiHandler final : public Poco::Net::HTTPRequestHandler {
     resp.setContentType(reply.content_type);
     resp.set("X-Content-Type-Options", "nosniff");
     for (const auto& [k, v] : reply.headers) resp.set(k, v);
-    // A body we did not read would be parsed as the next request: close.
+    // A body we did not read would be parsed as the next request. Read and
+    // drop a moderate one, so the client (still sending) gets our answer;
+    // close the connection after anything larger.
     bool has_body = (req.hasContentLength() && req.getContentLength64() > 0) ||
                     req.getChunkedTransferEncoding();
-    if (has_body && !body_consumed) resp.setKeepAlive(false);
+    if (has_body && !body_consumed && !DrainBody(req)) resp.setKeepAlive(false);
     resp.setContentLength64(static_cast<Poco::Int64>(reply.body.size()));
     if (req.getMethod() == "HEAD") {
       resp.send();
       return;
     }
     resp.sendBuffer(reply.body.data(), reply.body.size());
+  }
+
+  static bool DrainBody(Poco::Net::HTTPServerRequest& req) {
+    constexpr std::streamsize kDrainMax = 64 << 20;
+    if (req.hasContentLength() && req.getContentLength64() > kDrainMax) return false;
+    try {
+      std::istream& in = req.stream();
+      char buf[65536];
+      std::streamsize total = 0;
+      while (in && total <= kDrainMax) {
+        in.read(buf, sizeof buf);
+        total += in.gcount();
+      }
+      return in.eof() && total <= kDrainMax;
+    } catch (const Poco::Exception&) {
+      return false;
+    }
   }
 
   App& app_;
@@ -142,13 +161,13 @@ Server::~Server() { Stop(); }
 
 int Server::port() const { return impl_->port; }
 
-Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config,
-                                              archive::Archive& archive,
-                                              const core::Clock& clock) {
-  auto impl = std::unique_ptr<Impl>(new Impl{App{archive, clock, config}, {}, {}, {}, 0, false});
+Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, const Deps& deps) {
+  auto impl = std::unique_ptr<Impl>(
+      new Impl{App{deps.archive, deps.clock, config, deps.custody}, {}, {}, {}, 0, false});
   AddSystemRoutes(impl->router, impl->app);
   AddArtifactRoutes(impl->router, impl->app);
   AddUserRoutes(impl->router, impl->app);
+  AddCustodyRoutes(impl->router, impl->app);
   try {
     Poco::Net::SocketAddress address(config.bind, static_cast<Poco::UInt16>(config.port));
     Poco::Net::ServerSocket socket(address, /*backlog=*/256);

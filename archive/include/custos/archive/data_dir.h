@@ -3,6 +3,7 @@
 //   DIR/custos.db   SQLite (WAL): records, revisions, audit, users, change feed
 //   DIR/index/      Xapian database (derived; rebuildable)
 //   DIR/blobs/      content-addressed scans
+//   DIR/previews/   page images of scans (derived; deletable)
 //   DIR/keys/       log signing key (0600) and its public vkey
 //
 // Directories are created 0700: the database holds token hashes and case data.
@@ -11,6 +12,9 @@
 #include <memory>
 #include <string>
 
+#include "custos/archive/document_store.h"
+#include "custos/archive/file_blob_store.h"
+#include "custos/archive/preview.h"
 #include "custos/archive/sqlite_database.h"
 #include "custos/archive/sqlite_record_store.h"
 #include "custos/archive/user_store.h"
@@ -24,6 +28,7 @@ struct DataPaths {
   std::string index() const { return root + "/index"; }
   std::string blobs() const { return root + "/blobs"; }
   std::string keys() const { return root + "/keys"; }
+  std::string previews() const { return root + "/previews"; }
 };
 
 // Creates DIR and its subdirectories (0700) when missing. IOError.
@@ -39,8 +44,12 @@ class Archive {
 
   const DataPaths& paths() const { return paths_; }
   SqliteDatabase& database() { return *db_; }
+  const std::shared_ptr<SqliteDatabase>& database_ptr() { return db_; }
   SqliteRecordStore& records() { return records_; }
   UserStore& users() { return users_; }
+  FileBlobStore& blobs() { return *blobs_; }
+  DocumentStore& documents() { return *documents_; }
+  PreviewCache& previews() { return *previews_; }
 
  private:
   Archive(DataPaths paths, std::shared_ptr<SqliteDatabase> db, const core::Clock& clock);
@@ -48,6 +57,9 @@ class Archive {
   std::shared_ptr<SqliteDatabase> db_;
   SqliteRecordStore records_;
   UserStore users_;
+  std::unique_ptr<FileBlobStore> blobs_;
+  std::unique_ptr<DocumentStore> documents_;  // uses blobs_
+  std::unique_ptr<PreviewCache> previews_;    // uses blobs_
 };
 
 }  // namespace custos::archive

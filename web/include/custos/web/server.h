@@ -17,6 +17,7 @@
 
 namespace custos::archive {
 class Archive;
+class CustodyLog;
 }
 
 namespace custos::web {
@@ -32,11 +33,16 @@ struct ServerConfig {
 
 class Server {
  public:
-  // Binds and starts serving. `archive` and `clock` must outlive the server.
-  // IOError when the address cannot be bound.
-  static core::Result<std::unique_ptr<Server>> Start(const ServerConfig& config,
-                                                     archive::Archive& archive,
-                                                     const core::Clock& clock);
+  // What the handlers use; everything must outlive the server. Optional
+  // parts may be null (their endpoints answer 503).
+  struct Deps {
+    archive::Archive& archive;
+    const core::Clock& clock;
+    archive::CustodyLog* custody = nullptr;
+  };
+
+  // Binds and starts serving. IOError when the address cannot be bound.
+  static core::Result<std::unique_ptr<Server>> Start(const ServerConfig& config, const Deps& deps);
   ~Server();  // Stop()s if still running
 
   // The bound port (useful with port 0).

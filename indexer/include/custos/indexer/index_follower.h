@@ -1,0 +1,107 @@
+// IndexFollower: keeps a SearchIndex in step with a RecordStore's change feed,
+// and RebuildIndex, which builds a fresh index generation from the store and
+// swaps it in while readers keep answering.
+//
+// The follower applies change-feed rows in seq order, in batches: for each
+// changed id it re-reads the record (NotFound -> the record was deleted and
+// leaves the index), then commits the batch together with the last applied
+// seq (SearchIndex::ApplyBatch). After a crash it resumes from the stored
+// seq, so nothing committed to the store is lost; re-applying a change is
+// harmless because records are re-read.
+//
+// Thread-safety: CatchUp, Notify, Start and Stop may be called from any
+// thread; catch-ups are serialised by an internal mutex. The store and index
+// must outlive the follower (it holds references).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "custos/core/record_store.h"
+#include "custos/core/search_index.h"
+#include "custos/core/status.h"
+
+namespace custos::indexer {
+
+// Returns the extracted text of the documents attached to an artifact (one
+// entry per page). Called by the follower for every artifact it (re)indexes;
+// must be thread-safe. NotFound is treated as "no documents".
+using DocumentTextProvider =
+    std::function<core::Result<std::vector<core::DocumentText>>(const std::string& artifact_id)>;
+
+struct FollowerOptions {
+  int batch_size = 1000;  // change-feed rows per commit
+  std::chrono::milliseconds poll_interval{200};
+  DocumentTextProvider documents;  // optional
+};
+
+class IndexFollower {
+ public:
+  IndexFollower(const core::RecordStore& store, core::SearchIndex& index,
+                FollowerOptions options = {});
+  ~IndexFollower();  // Stop()s the thread
+  IndexFollower(const IndexFollower&) = delete;
+  IndexFollower& operator=(const IndexFollower&) = delete;
+
+  // Applies every change after the index's stored seq, batch by batch, until
+  // the feed has nothing newer. Returns the number of change rows applied.
+  // Blocks. Errors: whatever the store or index returned; batches committed
+  // before the error stay committed.
+  core::Result<int64_t> CatchUp();
+
+  // Starts a background thread that catches up every poll_interval, or at
+  // once after Notify(). Errors are kept in last_error() and retried on the
+  // next round. No-op when already started.
+  void Start();
+  // Stops and joins the thread. Idempotent.
+  void Stop();
+  // Wakes the background thread (writers call this after a commit).
+  void Notify();
+
+  // The status of the last background round (ok when none failed).
+  core::Status last_error() const;
+  // Total change rows applied by this follower since construction.
+  int64_t applied() const { return applied_.load(); }
+
+ private:
+  void Run();
+
+  const core::RecordStore& store_;
+  core::SearchIndex& index_;
+  FollowerOptions options_;
+  std::mutex catch_up_mu_;
+
+  mutable std::mutex mu_;  // guards the fields below
+  std::condition_variable cv_;
+  bool running_ = false;
+  bool stop_ = false;
+  bool notified_ = false;
+  core::Status last_error_;
+  std::thread thread_;
+  std::atomic<int64_t> applied_{0};
+};
+
+struct RebuildStats {
+  std::string generation;  // the new live generation ("gen-4")
+  int64_t last_seq = 0;    // change-feed seq the new generation is built to
+  int64_t documents = 0;   // records indexed
+};
+
+// Builds a new generation under `index_dir` from the whole change feed of
+// `store` (every live record, with `documents` text when given), then
+// publishes it by renaming CURRENT over, and deletes generations older than
+// the previous one. Processes and XapianSearchIndex objects that have the
+// index open move to the new generation on their next call; a running
+// follower then catches up from the new generation's stored seq. Blocks for
+// the whole rebuild. Errors: IOError, and the store's errors.
+core::Result<RebuildStats> RebuildIndex(const std::string& index_dir,
+                                        const core::RecordStore& store,
+                                        const DocumentTextProvider& documents = {});
+
+}  // namespace custos::indexer

@@ -1,0 +1,504 @@
+#include "search.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <string>
+
+#include "custos/indexer/xapian_search_index.h"
+#include "facet_spy.h"
+#include "schema.h"
+
+namespace custos::indexer {
+
+namespace {
+
+using core::SearchQuery;
+using core::Status;
+
+// Weight given to the record whose identifier equals the whole query, far
+// above any BM25 weight, so that it ranks first.
+constexpr double kPinWeight = 1e9;
+// Wildcards expand to at most this many terms (the most frequent ones).
+constexpr Xapian::termcount kMaxWildcardTerms = 256;
+// Without facets, totals are exact up to this many matches.
+constexpr Xapian::doccount kExactTotalsUpTo = 10000;
+// Suggest a spelling when the query finds fewer records than this.
+constexpr int64_t kFewResults = 5;
+constexpr size_t kSnippetBytes = 240;
+constexpr size_t kMaxFilterValueBytes = 200;
+
+bool IsValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n;  // continuation bytes
+    unsigned cp;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((c & 0xe0) == 0xc0) {
+      n = 1;
+      cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      n = 2;
+      cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (s.size() - i <= n) return false;
+    for (size_t k = 1; k <= n; ++k) {
+      const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+// Maps the text after a boolean field prefix ("id:INV 1931.4/22" quoted, or
+// "country:gr") onto the term the indexer wrote.
+class TermProcessor final : public Xapian::FieldProcessor {
+ public:
+  enum class Norm { kLower, kUpper, kIdentifier };
+  TermProcessor(std::string prefix, Norm norm) : prefix_(std::move(prefix)), norm_(norm) {}
+  Xapian::Query operator()(const std::string& str) override {
+    switch (norm_) {
+      case Norm::kIdentifier:
+        return Xapian::Query(prefix_ + NormaliseIdentifier(str));
+      case Norm::kUpper:
+        return Xapian::Query(prefix_ + schema::Upper(str));
+      case Norm::kLower:
+        break;
+    }
+    return Xapian::Query(prefix_ + schema::Lower(str));
+  }
+
+ private:
+  std::string prefix_;
+  Norm norm_;
+};
+
+void ConfigureParser(Xapian::QueryParser& qp, const Xapian::Database& db, const Xapian::Stem& stem,
+                     bool match_any) {
+  using Norm = TermProcessor::Norm;
+  qp.set_database(db);
+  qp.set_stemmer(stem);
+  qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  qp.set_default_op(match_any ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
+  qp.set_max_expansion(kMaxWildcardTerms, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                       Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
+  qp.add_prefix("title", schema::kTitle);
+  qp.add_prefix("maker", schema::kMaker);
+  qp.add_prefix("material", schema::kMaterialText);
+  qp.add_prefix("provenance", schema::kProvenance);
+  qp.add_prefix("doc", schema::kDocText);
+  qp.add_boolean_prefix("id",
+                        (new TermProcessor(schema::kIdentifier, Norm::kIdentifier))->release());
+  qp.add_boolean_prefix("country", (new TermProcessor(schema::kCountry, Norm::kUpper))->release());
+  qp.add_boolean_prefix("status", (new TermProcessor(schema::kStatus, Norm::kLower))->release());
+  qp.add_boolean_prefix("type", (new TermProcessor(schema::kType, Norm::kLower))->release());
+  qp.add_boolean_prefix("flag", (new TermProcessor(schema::kFlag, Norm::kLower))->release());
+  qp.add_boolean_prefix("century", (new TermProcessor(schema::kCentury, Norm::kLower))->release());
+}
+
+constexpr unsigned kFullFlags =
+    Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
+    Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+// Words only: no operators, quotes, wildcards or +/-.
+constexpr unsigned kPlainFlags = Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+
+bool IsBlank(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; });
+}
+
+// Words of `s` as lower-cased terms, for a query nothing else can parse.
+Xapian::Query PlainWords(std::string_view s, bool match_any) {
+  std::vector<Xapian::Query> terms;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty()) terms.emplace_back(word);
+    word.clear();
+  };
+  for (Xapian::Utf8Iterator it(s.data(), s.size()); it != Xapian::Utf8Iterator(); ++it) {
+    if (Xapian::Unicode::is_wordchar(*it)) {
+      Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(*it));
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return Xapian::Query(match_any ? Xapian::Query::OP_OR : Xapian::Query::OP_AND, terms.begin(),
+                       terms.end());
+}
+
+struct Parsed {
+  Xapian::Query query;
+  std::string corrected;  // spelling-corrected query string, or empty
+  bool relaxed = false;
+};
+
+Parsed Parse(Xapian::QueryParser& qp, const std::string& text, bool match_any) {
+  Parsed p;
+  if (IsBlank(text)) {
+    p.query = Xapian::Query::MatchAll;
+    return p;
+  }
+  try {
+    p.query = qp.parse_query(text, kFullFlags);
+  } catch (const Xapian::QueryParserError&) {
+    p.relaxed = true;
+    try {
+      p.query = qp.parse_query(text, kPlainFlags);
+    } catch (const Xapian::QueryParserError&) {
+      p.query = PlainWords(text, match_any);
+      return p;
+    }
+  }
+  p.corrected = qp.get_corrected_query_string();
+  return p;
+}
+
+// The filter every match must pass: access, facet filters, date range.
+Xapian::Query BuildFilter(const SearchQuery& q) {
+  std::vector<Xapian::Query> parts;
+  if (!q.include_restricted) {
+    parts.emplace_back(std::string(schema::kVisibility) +
+                       std::string(core::ToString(core::Visibility::kPublic)));
+  }
+  for (const auto& [name, values] : q.filters) {
+    const schema::Facet* f = schema::FindFacet(name);
+    std::vector<Xapian::Query> any;
+    for (const auto& v : values) {
+      std::string fv = schema::FacetValue(*f, v);
+      if (!fv.empty()) any.emplace_back(f->prefix + fv);
+    }
+    if (!any.empty()) parts.emplace_back(Xapian::Query::OP_OR, any.begin(), any.end());
+  }
+  // [earliest, latest] overlaps [from, to].
+  if (q.to) {
+    parts.emplace_back(Xapian::Query::OP_VALUE_LE, schema::kSlotEarliest,
+                       Xapian::sortable_serialise(*q.to));
+  }
+  if (q.from) {
+    parts.emplace_back(Xapian::Query::OP_VALUE_GE, schema::kSlotLatest,
+                       Xapian::sortable_serialise(*q.from));
+  }
+  if (parts.empty()) return Xapian::Query();
+  return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+}
+
+Xapian::Query ApplyFilter(const Xapian::Query& main, const Xapian::Query& filter) {
+  if (filter.empty()) return main;
+  return Xapian::Query(Xapian::Query::OP_FILTER, main, filter);
+}
+
+bool HasTerm(const Xapian::Document& doc, const std::string& term) {
+  Xapian::TermIterator t = doc.termlist_begin();
+  t.skip_to(term);
+  return t != doc.termlist_end() && *t == term;
+}
+
+std::string Snip(const Xapian::MSet& mset, const std::string& text, const Xapian::Stem& stem,
+                 bool need_match, size_t length = kSnippetBytes,
+                 const std::string& omit = "\xE2\x80\xA6") {
+  unsigned flags = Xapian::MSet::SNIPPET_BACKGROUND_MODEL;
+  if (need_match) flags |= Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH;
+  return mset.snippet(text, length, stem, flags, "<mark>", "</mark>", omit);
+}
+
+std::optional<int> OptInt(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<int>();
+}
+
+std::string Str(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string()) return {};
+  return it->get<std::string>();
+}
+
+// Builds the page of hits, with snippets highlighted by `snip`'s query.
+// `pin_term` (may be empty) marks records found by exact identifier: they
+// score 100 and the others are scored against the rest of the query's
+// maximum weight.
+std::vector<core::SearchHit> BuildHits(const Xapian::MSet& mset, const Xapian::MSet& snip,
+                                       const Xapian::Stem& stem, const std::string& pin_term) {
+  std::vector<core::SearchHit> hits;
+  hits.reserve(mset.size());
+  double rest_max = mset.get_max_possible() - (pin_term.empty() ? 0 : kPinWeight);
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    Xapian::Document doc = it.get_document();
+    nlohmann::json data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+    if (data.is_discarded() || !data.is_object()) data = nlohmann::json::object();
+    core::SearchHit h;
+    h.id = Str(data, "id");
+    h.title = Str(data, "title");
+    h.status = Str(data, "status");
+    h.country = Str(data, "country");
+    h.object_type = Str(data, "type");
+    h.date_display = Str(data, "date_display");
+    h.date_earliest = OptInt(data, "earliest");
+    h.date_latest = OptInt(data, "latest");
+    h.restricted = data.value("restricted", false);
+    h.weight = it.get_weight();
+    if (pin_term.empty()) {
+      h.percent = it.get_percent();
+    } else if (HasTerm(doc, pin_term)) {
+      h.percent = 100;
+      h.weight -= kPinWeight;
+    } else {
+      h.percent =
+          rest_max > 0
+              ? static_cast<int>(std::lround(std::clamp(h.weight / rest_max, 0.0, 0.99) * 100))
+              : 0;
+    }
+    {
+      h.title_html = Snip(snip, h.title, stem, false, h.title.size() + 1, "");
+      const nlohmann::json& texts = data.contains("texts") ? data["texts"] : nlohmann::json();
+      bool found = false;
+      if (texts.is_array()) {
+        for (const auto& t : texts) {
+          if (!t.is_array() || t.size() != 2 || !t[1].is_string()) continue;
+          std::string s = Snip(snip, t[1].get<std::string>(), stem, true);
+          if (!s.empty()) {
+            h.snippet = std::move(s);
+            found = true;
+            break;
+          }
+        }
+      }
+      const nlohmann::json& docs = data.contains("docs") ? data["docs"] : nlohmann::json();
+      if (!found && docs.is_array()) {
+        for (const auto& d : docs) {
+          std::string s = Snip(snip, Str(d, "text"), stem, true);
+          if (!s.empty()) {
+            h.snippet = std::move(s);
+            h.doc_sha256 = Str(d, "sha256");
+            h.doc_kind = Str(d, "kind");
+            h.doc_page = d.value("page", 0);
+            found = true;
+            break;
+          }
+        }
+      }
+      if (!found && texts.is_array() && !texts.empty() && texts[0].is_array() &&
+          texts[0].size() == 2 && texts[0][1].is_string()) {
+        h.snippet = Snip(snip, texts[0][1].get<std::string>(), stem, false);
+      }
+    }
+    hits.push_back(std::move(h));
+  }
+  return hits;
+}
+
+// Snippets are cut from unprefixed text, and MSet::snippet only highlights
+// the query's own terms: "doc:invoice" searches XDinvoice, which no word of
+// the text is. So a query with free-text field prefixes gets its words
+// highlighted through a second query of the same terms without prefixes
+// (stems keep their Z). Boolean filter terms (XFC:GR) are left out.
+// Returns an empty query when no term has a prefix.
+Xapian::Query HighlightQuery(const Xapian::Query& q) {
+  std::vector<std::string> terms;
+  bool prefixed = false;
+  for (auto it = q.get_unique_terms_begin(); it != q.get_unique_terms_end(); ++it) {
+    std::string t = *it;
+    std::string z;
+    if (t.size() > 1 && t[0] == 'Z' && std::isupper(static_cast<unsigned char>(t[1]))) {
+      z = "Z";
+      t.erase(0, 1);
+    } else if (t.size() > 1 && t[0] == 'Z') {
+      terms.push_back(t);  // a stemmed unprefixed word
+      continue;
+    }
+    size_t n = 0;
+    while (n < t.size() && std::isupper(static_cast<unsigned char>(t[n]))) ++n;
+    if (n == 0) {
+      terms.push_back(z + t);
+      continue;
+    }
+    if (n == t.size() || t[n] == ':') continue;  // boolean term
+    prefixed = true;
+    terms.push_back(z + t.substr(n));
+  }
+  if (!prefixed) return Xapian::Query();
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+// Accepts unprefixed, unstemmed words of 3+ bytes for more-like-this.
+class WordsOnly final : public Xapian::ExpandDecider {
+ public:
+  bool operator()(const std::string& term) const override {
+    if (term.size() < 3) return false;
+    unsigned char c0 = static_cast<unsigned char>(term[0]);
+    return c0 >= 0x80 || std::islower(c0) != 0 || std::isdigit(c0) != 0;
+  }
+};
+
+}  // namespace
+
+core::Status ValidateQuery(const SearchQuery& q) {
+  if (q.q.size() > SearchQuery::kMaxQueryBytes) {
+    return Status::InvalidArgument(
+        "query is longer than " + std::to_string(SearchQuery::kMaxQueryBytes) + " bytes", "q");
+  }
+  if (!IsValidUtf8(q.q)) return Status::InvalidArgument("query is not valid UTF-8", "q");
+  if (q.page < 1) return Status::InvalidArgument("page must be 1 or more", "page");
+  if (q.per_page < 1 || q.per_page > SearchQuery::kMaxPerPage) {
+    return Status::InvalidArgument(
+        "per_page must be between 1 and " + std::to_string(SearchQuery::kMaxPerPage), "per_page");
+  }
+  if (static_cast<int64_t>(q.page - 1) * q.per_page > SearchQuery::kMaxOffset) {
+    return Status::InvalidArgument("page is too deep: refine the query (at most " +
+                                       std::to_string(SearchQuery::kMaxOffset) +
+                                       " results can be paged through)",
+                                   "page");
+  }
+  if (q.from && q.to && *q.from > *q.to) {
+    return Status::InvalidArgument("from is after to", "from");
+  }
+  for (const auto& [name, values] : q.filters) {
+    if (schema::FindFacet(name) == nullptr) {
+      return Status::InvalidArgument("unknown filter " + name, name);
+    }
+    for (const auto& v : values) {
+      if (v.size() > kMaxFilterValueBytes || !IsValidUtf8(v)) {
+        return Status::InvalidArgument("bad filter value", name);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+core::Result<core::SearchResults> RunSearch(const Xapian::Database& db, const SearchQuery& q) {
+  CUSTOS_RETURN_IF_ERROR(ValidateQuery(q));
+  const Xapian::Stem stem = schema::StemmerFor(q.language);
+  Xapian::QueryParser qp;
+  ConfigureParser(qp, db, stem, q.match_any);
+  Parsed parsed = Parse(qp, q.q, q.match_any);
+
+  // An identifier typed as the whole query ranks its record first.
+  Xapian::Query main = parsed.query;
+  std::string pin_term;
+  std::string norm = NormaliseIdentifier(q.q);
+  if (norm.size() >= 3 && db.term_exists(schema::kIdentifier + norm)) {
+    pin_term = schema::kIdentifier + norm;
+    Xapian::Query pin(Xapian::Query::OP_AND,
+                      Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(pin_term), 0.0),
+                      Xapian::Query((new Xapian::FixedWeightPostingSource(kPinWeight))->release()));
+    main = main.empty() ? pin : Xapian::Query(Xapian::Query::OP_OR, main, pin);
+  }
+
+  const Xapian::Query filter = BuildFilter(q);
+  core::SearchResults out;
+  out.page = q.page;
+  out.per_page = q.per_page;
+  out.query_relaxed = parsed.relaxed;
+  if (main.empty()) {  // e.g. only punctuation or stopwords
+    return out;
+  }
+
+  Xapian::Enquire enquire(db);
+  enquire.set_query(ApplyFilter(main, filter));
+  switch (q.sort) {
+    case core::SearchSort::kRelevance:
+      break;
+    case core::SearchSort::kDateAscending:
+      enquire.set_sort_by_value_then_relevance(schema::kSlotDateAsc, false);
+      break;
+    case core::SearchSort::kDateDescending:
+      enquire.set_sort_by_value_then_relevance(schema::kSlotLatest, true);
+      break;
+  }
+  FacetSpy spy;
+  if (q.facets) enquire.add_matchspy(&spy);
+  const Xapian::doccount first = static_cast<Xapian::doccount>((q.page - 1) * q.per_page);
+  const Xapian::doccount per_page = static_cast<Xapian::doccount>(q.per_page);
+  // With facets every match must be seen by the spy, so the count is exact
+  // too; otherwise totals are exact up to kExactTotalsUpTo.
+  const Xapian::doccount check_at_least = q.facets ? std::max(db.get_doccount(), first + per_page)
+                                                   : std::max(kExactTotalsUpTo, first + per_page);
+  Xapian::MSet mset = enquire.get_mset(first, per_page, check_at_least);
+
+  out.total = mset.get_matches_estimated();
+  out.total_is_estimate = mset.get_matches_lower_bound() != mset.get_matches_upper_bound();
+  Xapian::MSet snip = mset;
+  if (!mset.empty()) {
+    Xapian::Query highlight = HighlightQuery(main);
+    if (!highlight.empty()) {
+      Xapian::Enquire e(db);
+      e.set_query(highlight);
+      snip = e.get_mset(0, 0);
+    }
+  }
+  out.hits = BuildHits(mset, snip, stem, pin_term);
+  if (q.facets) out.facets = spy.Results();
+
+  if (out.total < kFewResults && !parsed.corrected.empty() && parsed.corrected != q.q) {
+    Xapian::Query better;
+    try {
+      better = qp.parse_query(parsed.corrected,
+                              kFullFlags & ~Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+    } catch (const Xapian::QueryParserError&) {
+      better = Xapian::Query();
+    }
+    if (!better.empty()) {
+      Xapian::Enquire e2(db);
+      e2.set_query(ApplyFilter(better, filter));
+      Xapian::MSet m2 = e2.get_mset(0, 0, kExactTotalsUpTo);
+      if (static_cast<int64_t>(m2.get_matches_estimated()) > out.total) {
+        out.suggestion = parsed.corrected;
+      }
+    }
+  }
+  return out;
+}
+
+core::Result<std::vector<core::SearchHit>> RunSimilar(const Xapian::Database& db,
+                                                      std::string_view id, int n,
+                                                      bool include_restricted) {
+  if (n < 1 || n > SearchQuery::kMaxPerPage) {
+    return Status::InvalidArgument("n must be between 1 and 100", "n");
+  }
+  const std::string id_term = schema::IdTerm(id);
+  Xapian::PostingIterator p = db.postlist_begin(id_term);
+  if (p == db.postlist_end(id_term))
+    return Status::NotFound("no indexed artifact " + std::string(id));
+  const Xapian::docid did = *p;
+  Xapian::Document doc = db.get_document(did);
+  const std::string public_term =
+      std::string(schema::kVisibility) + std::string(core::ToString(core::Visibility::kPublic));
+  if (!include_restricted && !HasTerm(doc, public_term)) {
+    return Status::NotFound("no indexed artifact " + std::string(id));
+  }
+
+  Xapian::Enquire enquire(db);
+  Xapian::RSet rset;
+  rset.add_document(did);
+  WordsOnly decider;
+  Xapian::ESet eset = enquire.get_eset(24, rset, &decider);
+  std::vector<std::string> terms;
+  for (auto it = eset.begin(); it != eset.end(); ++it) terms.push_back(*it);
+  if (terms.empty()) return std::vector<core::SearchHit>{};
+
+  Xapian::Query q(Xapian::Query::OP_OR, terms.begin(), terms.end());
+  q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query(id_term));
+  if (!include_restricted)
+    q = Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(public_term));
+  enquire.set_query(q);
+  Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(n));
+  return BuildHits(mset, mset, schema::StemmerFor(""), "");
+}
+
+}  // namespace custos::indexer

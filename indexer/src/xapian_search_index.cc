@@ -1,0 +1,380 @@
+#include "custos/indexer/xapian_search_index.h"
+
+#include <xapian.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <system_error>
+
+#include "generations.h"
+#include "schema.h"
+#include "search.h"
+#include "xapian_status.h"
+
+namespace custos::indexer {
+
+namespace fs = std::filesystem;
+using core::Result;
+using core::Status;
+
+namespace {
+
+// Readers look for commits of other processes at least this often.
+constexpr auto kReaderRecheck = std::chrono::milliseconds(100);
+// Idle readers kept for reuse.
+constexpr size_t kMaxIdleReaders = 32;
+
+// Creates an empty generation database (if missing) with the schema stamp.
+Status CreateGeneration(const fs::path& path) {
+  try {
+    Xapian::WritableDatabase w(path.string(), Xapian::DB_CREATE_OR_OPEN);
+    if (w.get_metadata(schema::kMetaSchema).empty()) {
+      w.set_metadata(schema::kMetaSchema, std::string(schema::kSchemaVersion));
+      w.commit();
+    }
+    w.close();
+    return Status::Ok();
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e, "creating index " + path.string());
+  }
+}
+
+Status CheckSchema(const std::string& stored, const fs::path& path) {
+  if (stored != schema::kSchemaVersion) {
+    return Status::Corruption("index " + path.string() + " has schema '" + stored +
+                              "', expected '" + std::string(schema::kSchemaVersion) +
+                              "': rebuild it with custos reindex");
+  }
+  return Status::Ok();
+}
+
+int64_t ParseSeq(const std::string& s) {
+  if (s.empty()) return 0;
+  try {
+    return std::stoll(s);
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
+}  // namespace
+
+struct XapianSearchIndex::Impl {
+  struct Reader {
+    Xapian::Database db;
+    std::string gen;
+    uint64_t epoch = 0;
+    std::chrono::steady_clock::time_point checked;
+  };
+
+  // Returns a reader to the pool when it goes out of scope, unless dropped.
+  class Lease {
+   public:
+    Lease(const Impl* impl, std::unique_ptr<Reader> r) : impl_(impl), r_(std::move(r)) {}
+    Lease(Lease&&) = default;
+    ~Lease() {
+      if (r_) impl_->Release(std::move(r_));
+    }
+    Reader& operator*() { return *r_; }
+    Reader* operator->() { return r_.get(); }
+    void Drop() { r_.reset(); }
+
+   private:
+    const Impl* impl_;
+    std::unique_ptr<Reader> r_;
+  };
+
+  fs::path root;
+  std::optional<std::string> pinned;  // OpenGeneration: never follows CURRENT
+
+  // CURRENT cache.
+  mutable std::mutex gen_mu;
+  mutable generations::Stamp gen_stamp;
+  mutable std::string gen_name;
+
+  // Writer.
+  std::mutex writer_mu;
+  std::optional<Xapian::WritableDatabase> writer;
+  std::string writer_gen;
+  Xapian::TermGenerator tg;
+  std::atomic<uint64_t> epoch{1};  // bumped after each commit by this process
+
+  // Reader pool.
+  mutable std::mutex pool_mu;
+  mutable std::vector<std::unique_ptr<Reader>> idle;
+
+  fs::path PathOf(const std::string& gen) const { return root / gen; }
+
+  Result<std::string> CurrentGen() const {
+    if (pinned) return *pinned;
+    generations::Stamp stamp = generations::StampOf(root);
+    std::lock_guard<std::mutex> lock(gen_mu);
+    if (!gen_name.empty() && stamp == gen_stamp) return gen_name;
+    CUSTOS_ASSIGN_OR_RETURN(std::string gen, generations::ReadCurrent(root));
+    gen_stamp = stamp;
+    gen_name = gen;
+    return gen;
+  }
+
+  Result<Lease> Acquire() const {
+    CUSTOS_ASSIGN_OR_RETURN(std::string gen, CurrentGen());
+    std::unique_ptr<Reader> r;
+    {
+      std::lock_guard<std::mutex> lock(pool_mu);
+      if (!idle.empty()) {
+        r = std::move(idle.back());
+        idle.pop_back();
+      }
+    }
+    const auto now = std::chrono::steady_clock::now();
+    const uint64_t e = epoch.load(std::memory_order_acquire);
+    // A writer committing twice while we open or reopen can discard the
+    // revision being read (DatabaseModifiedError): try again from scratch.
+    for (int attempt = 0;; ++attempt) {
+      try {
+        if (!r || r->gen != gen) {
+          r = std::make_unique<Reader>(Reader{Xapian::Database(PathOf(gen).string()), gen, e, now});
+        } else if (r->epoch != e || now - r->checked >= kReaderRecheck) {
+          r->db.reopen();
+          r->epoch = e;
+          r->checked = now;
+        }
+        break;
+      } catch (const Xapian::DatabaseModifiedError& ex) {
+        r.reset();
+        if (attempt >= 5) return FromXapian(ex, "opening index " + PathOf(gen).string());
+      } catch (const Xapian::Error& ex) {
+        return FromXapian(ex, "opening index " + PathOf(gen).string());
+      }
+    }
+    return Lease(this, std::move(r));
+  }
+
+  void Release(std::unique_ptr<Reader> r) const {
+    std::lock_guard<std::mutex> lock(pool_mu);
+    if (idle.size() < kMaxIdleReaders) idle.push_back(std::move(r));
+  }
+
+  // Runs f(db) on a leased reader, retrying when a writer has recycled the
+  // revision the reader was on.
+  template <typename T, typename F>
+  Result<T> WithReader(F&& f, const char* what) const {
+    for (int attempt = 0;; ++attempt) {
+      CUSTOS_ASSIGN_OR_RETURN(Lease lease, Acquire());
+      try {
+        return f(lease->db);
+      } catch (const Xapian::DatabaseModifiedError& e) {
+        lease.Drop();
+        if (attempt >= 5) return FromXapian(e, what);
+      } catch (const Xapian::Error& e) {
+        lease.Drop();
+        return FromXapian(e, what);
+      } catch (const std::exception& e) {
+        return Status::Internal(std::string(what) + ": " + e.what());
+      }
+    }
+  }
+
+  // Opens (or moves) the writer onto the live generation. writer_mu held.
+  Status EnsureWriter() {
+    CUSTOS_ASSIGN_OR_RETURN(std::string gen, CurrentGen());
+    if (writer && writer_gen == gen) return Status::Ok();
+    try {
+      if (writer) {
+        writer->close();
+        writer.reset();
+      }
+      writer.emplace(PathOf(gen).string(), Xapian::DB_CREATE_OR_OPEN);
+      writer_gen = gen;
+      std::string stored = writer->get_metadata(schema::kMetaSchema);
+      if (stored.empty() && writer->get_doccount() == 0) {
+        writer->set_metadata(schema::kMetaSchema, std::string(schema::kSchemaVersion));
+        writer->commit();
+        stored = schema::kSchemaVersion;
+      }
+      Status s = CheckSchema(stored, PathOf(gen));
+      if (!s.ok()) {
+        writer->close();
+        writer.reset();
+      }
+      return s;
+    } catch (const Xapian::Error& e) {
+      writer.reset();
+      return FromXapian(e, "opening index for writing " + PathOf(gen).string());
+    }
+  }
+
+  // Removes the spelling words an indexed public record contributed.
+  void RemoveSpellingOf(const std::string& id_term) {
+    Xapian::PostingIterator p = writer->postlist_begin(id_term);
+    if (p == writer->postlist_end(id_term)) return;
+    Xapian::Document old = writer->get_document(*p);
+    Xapian::TermIterator t = old.termlist_begin();
+    const std::string public_term = std::string(schema::kVisibility) + "public";
+    t.skip_to(public_term);
+    if (t == old.termlist_end() || *t != public_term) return;
+    for (const auto& w : schema::SpellingWords(old)) writer->remove_spelling(w, 1);
+  }
+
+  Status Apply(const core::IndexBatch& batch) {
+    std::lock_guard<std::mutex> lock(writer_mu);
+    CUSTOS_RETURN_IF_ERROR(EnsureWriter());
+    bool in_txn = false;
+    try {
+      const int64_t stored = ParseSeq(writer->get_metadata(schema::kMetaLastSeq));
+      writer->begin_transaction(true);
+      in_txn = true;
+      for (const auto& id : batch.deletes) {
+        const std::string term = schema::IdTerm(id);
+        RemoveSpellingOf(term);
+        writer->delete_document(term);
+      }
+      for (const auto& up : batch.upserts) {
+        schema::BuiltDocument built = schema::BuildDocument(up, tg);
+        const std::string term = schema::IdTerm(up.artifact.id);
+        RemoveSpellingOf(term);
+        if (built.is_public) {
+          for (const auto& w : schema::SpellingWords(built.doc)) writer->add_spelling(w, 1);
+        }
+        writer->replace_document(term, built.doc);
+      }
+      if (batch.last_seq > stored) {
+        writer->set_metadata(schema::kMetaLastSeq, std::to_string(batch.last_seq));
+      }
+      writer->commit_transaction();
+      in_txn = false;
+    } catch (const Xapian::Error& e) {
+      Status s = FromXapian(e, "indexing");
+      if (in_txn) {
+        try {
+          writer->cancel_transaction();
+        } catch (const Xapian::Error&) {
+          writer.reset();  // reopened on the next batch
+        }
+      }
+      return s;
+    } catch (const std::exception& e) {
+      if (in_txn) {
+        try {
+          writer->cancel_transaction();
+        } catch (const Xapian::Error&) {
+          writer.reset();
+        }
+      }
+      return Status::Internal(std::string("indexing: ") + e.what());
+    }
+    epoch.fetch_add(1, std::memory_order_acq_rel);
+    return Status::Ok();
+  }
+};
+
+XapianSearchIndex::XapianSearchIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+XapianSearchIndex::~XapianSearchIndex() { CloseWriter(); }
+
+Result<std::unique_ptr<XapianSearchIndex>> XapianSearchIndex::Open(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
+  auto impl = std::make_unique<Impl>();
+  impl->root = dir;
+  Result<std::string> cur = generations::ReadCurrent(impl->root);
+  if (!cur.ok() && cur.status().code() != core::StatusCode::kNotFound) return cur.status();
+  if (!cur.ok()) {
+    const std::string first = generations::Next(impl->root);
+    CUSTOS_RETURN_IF_ERROR(CreateGeneration(impl->root / first));
+    CUSTOS_RETURN_IF_ERROR(generations::WriteCurrent(impl->root, first));
+  }
+  std::unique_ptr<XapianSearchIndex> index(new XapianSearchIndex(std::move(impl)));
+  // Fail early on an unreadable or incompatible database.
+  Result<bool> ok = index->impl_->WithReader<bool>(
+      [&](Xapian::Database& db) -> Result<bool> {
+        Status s = CheckSchema(db.get_metadata(schema::kMetaSchema), dir);
+        if (!s.ok()) return s;
+        return true;
+      },
+      "opening index");
+  if (!ok.ok()) return ok.status();
+  return index;
+}
+
+Result<std::unique_ptr<XapianSearchIndex>> XapianSearchIndex::OpenGeneration(
+    const std::string& dir, const std::string& generation) {
+  if (generations::Number(generation) < 0) {
+    return Status::InvalidArgument("not a generation name: " + generation);
+  }
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
+  auto impl = std::make_unique<Impl>();
+  impl->root = dir;
+  impl->pinned = generation;
+  CUSTOS_RETURN_IF_ERROR(CreateGeneration(impl->root / generation));
+  return std::unique_ptr<XapianSearchIndex>(new XapianSearchIndex(std::move(impl)));
+}
+
+Status XapianSearchIndex::ApplyBatch(const core::IndexBatch& batch) { return impl_->Apply(batch); }
+
+Result<int64_t> XapianSearchIndex::LastAppliedSeq() const {
+  {
+    // The writer, when open on the live generation, is the freshest view.
+    std::lock_guard<std::mutex> lock(impl_->writer_mu);
+    Result<std::string> gen = impl_->CurrentGen();
+    if (impl_->writer && gen.ok() && *gen == impl_->writer_gen) {
+      try {
+        int64_t seq = ParseSeq(impl_->writer->get_metadata(schema::kMetaLastSeq));
+        if (seq < 0) return Status::Corruption("index metadata custos:last_seq is not a number");
+        return seq;
+      } catch (const Xapian::Error& e) {
+        return FromXapian(e, "reading index metadata");
+      }
+    }
+  }
+  return impl_->WithReader<int64_t>(
+      [](Xapian::Database& db) -> Result<int64_t> {
+        int64_t seq = ParseSeq(db.get_metadata(schema::kMetaLastSeq));
+        if (seq < 0) return Status::Corruption("index metadata custos:last_seq is not a number");
+        return seq;
+      },
+      "reading index metadata");
+}
+
+Result<core::SearchResults> XapianSearchIndex::Search(const core::SearchQuery& query) const {
+  CUSTOS_RETURN_IF_ERROR(ValidateQuery(query));
+  return impl_->WithReader<core::SearchResults>(
+      [&](Xapian::Database& db) { return RunSearch(db, query); }, "search");
+}
+
+Result<std::vector<core::SearchHit>> XapianSearchIndex::Similar(std::string_view id, int n,
+                                                                bool include_restricted) const {
+  return impl_->WithReader<std::vector<core::SearchHit>>(
+      [&](Xapian::Database& db) { return RunSimilar(db, id, n, include_restricted); }, "similar");
+}
+
+Result<int64_t> XapianSearchIndex::DocumentCount() const {
+  return impl_->WithReader<int64_t>(
+      [](Xapian::Database& db) -> Result<int64_t> {
+        return static_cast<int64_t>(db.get_doccount());
+      },
+      "counting");
+}
+
+std::string XapianSearchIndex::CurrentGeneration() const {
+  Result<std::string> gen = impl_->CurrentGen();
+  return gen.ok() ? *gen : std::string();
+}
+
+void XapianSearchIndex::CloseWriter() {
+  std::lock_guard<std::mutex> lock(impl_->writer_mu);
+  if (!impl_->writer) return;
+  try {
+    impl_->writer->close();
+  } catch (const Xapian::Error&) {
+    // Nothing uncommitted is lost: batches commit as a whole.
+  }
+  impl_->writer.reset();
+}
+
+}  // namespace custos::indexer
