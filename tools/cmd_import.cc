@@ -9,22 +9,58 @@
 
 #include "cli_args.h"
 #include "commands.h"
+#include "custos/archive/csv_reader.h"
 #include "custos/archive/data_dir.h"
+#include "custos/archive/lido_reader.h"
 #include "custos/core/artifact_derive.h"
 
 namespace custos::tools {
 namespace {
 
-constexpr const char* kUsage = R"(usage: custos import [--data DIR] [--dry-run] [--batch N] FILE...
+constexpr const char* kUsage = R"(usage: custos import [--data DIR] [--dry-run] [--batch N] [--validate]
+                     [--schema XSD] FILE...
 
 Imports artifact records. FILE is JSON Lines (.jsonl, .ndjson): one record
-object per line, as the API takes them. Re-importing is idempotent: a record
+object per line, as the API takes them; CSV (.csv) with a header row naming
+artifact fields; or LIDO XML (.xml, .lido; a lido:lido record, a lidoWrap or
+an OAI-PMH response), recognised by extension or by its first bytes. A CSV or
+LIDO file is checked whole before anything from it is written: a malformed
+or hostile file imports nothing. Re-importing is idempotent: a record
 whose id exists is updated when it differs and left alone when it does not.
 Bad records are reported with their line and id; good ones go in.
 
   --dry-run   validate everything, write nothing
   --batch N   records per transaction (default 1000)
+  --validate  validate LIDO files against the LIDO 1.1 XSD first
+  --schema F  the XSD for --validate (default: the shipped lido-v1.1.xsd)
 )";
+
+enum class Format { kJsonLines, kCsv, kLido };
+
+Format DetectFormat(const std::string& file) {
+  auto ends = [&](std::string_view ext) {
+    if (file.size() < ext.size()) return false;
+    for (size_t i = 0; i < ext.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(file[file.size() - ext.size() + i])) != ext[i]) {
+        return false;
+      }
+    }
+    return true;
+  };
+  if (ends(".csv")) return Format::kCsv;
+  if (ends(".xml") || ends(".lido")) return Format::kLido;
+  if (ends(".jsonl") || ends(".ndjson") || ends(".json")) return Format::kJsonLines;
+  // Sniff: XML starts with '<' after an optional BOM and whitespace.
+  std::ifstream in(file, std::ios::binary);
+  char buf[64] = {};
+  in.read(buf, sizeof buf);
+  std::string_view head(buf, static_cast<size_t>(in.gcount()));
+  if (head.rfind("\xEF\xBB\xBF", 0) == 0) head.remove_prefix(3);
+  size_t p = head.find_first_not_of(" \t\r\n");
+  if (p != std::string_view::npos && head[p] == '<') return Format::kLido;
+  if (p != std::string_view::npos && head[p] == '{') return Format::kJsonLines;
+  return Format::kCsv;
+}
 
 struct Summary {
   int64_t created = 0, updated = 0, unchanged = 0, rejected = 0;
@@ -95,7 +131,8 @@ bool Flush(core::RecordStore& store, std::vector<Pending>& pending, Summary& sum
 }  // namespace
 
 int RunImport(int argc, char** argv) {
-  auto args = ParseArgs(argc, argv, 1, {"data", "batch"}, {"dry-run", "help"});
+  auto args = ParseArgs(argc, argv, 1, {"data", "batch", "schema"},
+                       {"dry-run", "help", "validate"});
   if (!args.ok()) {
     std::cerr << "custos import: " << args.status().message() << "\n" << kUsage;
     return 2;
@@ -132,7 +169,65 @@ int RunImport(int argc, char** argv) {
   Progress progress;
   int64_t seen = 0;
   std::vector<Pending> pending;
+  bool file_failed = false;
   for (const std::string& file : args->positional) {
+    const Format format = DetectFormat(file);
+    if (format != Format::kJsonLines) {
+      // All-or-nothing per file: parse the whole file first (streaming, so
+      // memory stays flat), write only when it is sound.
+      if (format == Format::kLido && args->Has("validate")) {
+        std::string xsd = args->Get("schema", archive::DefaultLidoSchemaPath());
+        if (auto v = archive::ValidateXmlFileAgainstXsd(file, xsd); !v.ok()) {
+          std::cerr << "custos import: " << file << ": " << v.ToString()
+                    << "\nnothing imported from " << file << "\n";
+          file_failed = true;
+          continue;
+        }
+      }
+      auto checked = format == Format::kLido ? archive::CheckLidoFile(file)
+                                             : archive::CheckCsvFile(file);
+      if (!checked.ok()) {
+        std::cerr << "custos import: " << file << ": " << checked.status().ToString()
+                  << "\nnothing imported from " << file << "\n";
+        file_failed = true;
+        continue;
+      }
+      bool write_failed = false;
+      auto take = [&](int64_t where, const std::string& id, core::Result<core::Artifact> a) -> core::Status {
+        ++seen;
+        if (!a.ok()) {
+          Reject(sum, file, where, id, a.status().ToString());
+          return core::Status::Ok();
+        }
+        if (auto st = core::DeriveArtifactFields(*a); !st.ok()) {
+          Reject(sum, file, where, a->id, st.ToString());
+          return core::Status::Ok();
+        }
+        if (dry_run) return core::Status::Ok();
+        pending.push_back({file, where, std::move(a).value()});
+        if (pending.size() >= batch_size && !Flush(store, pending, sum)) {
+          write_failed = true;
+          return core::Status::IOError("write failed");
+        }
+        progress.Report(seen);
+        return core::Status::Ok();
+      };
+      core::Status st = format == Format::kLido
+                      ? archive::ReadLidoFile(file,
+                                              [&](archive::LidoRecord&& r) {
+                                                return take(r.line, r.lido_rec_id,
+                                                            std::move(r.artifact));
+                                              })
+                      : archive::ReadCsvFile(file, [&](archive::CsvRecord&& r) {
+                          return take(r.row, r.id, std::move(r.artifact));
+                        });
+      if (write_failed) return 1;
+      if (!st.ok()) {
+        std::cerr << "custos import: " << file << ": " << st.ToString() << "\n";
+        file_failed = true;
+      }
+      continue;
+    }
     std::ifstream in(file, std::ios::binary);
     if (!in) {
       std::cerr << "custos import: cannot read " << file << "\n";
@@ -171,7 +266,7 @@ int RunImport(int argc, char** argv) {
   std::cout << (dry_run ? "dry run: " : "") << "created " << sum.created << ", updated "
             << sum.updated << ", unchanged " << sum.unchanged << ", rejected " << sum.rejected
             << " (" << seen << " records read)" << std::endl;
-  return sum.rejected > 0 ? 1 : 0;
+  return sum.rejected > 0 || file_failed ? 1 : 0;
 }
 
 }  // namespace custos::tools

@@ -14,6 +14,7 @@
 #include "custos/archive/custody_log.h"
 #include "custos/archive/data_dir.h"
 #include "custos/archive/log_keys.h"
+#include "custos/web/runtime.h"
 #include "custos/web/server.h"
 
 namespace custos::tools {
@@ -39,6 +40,8 @@ class ServeApp final : public Poco::Util::ServerApplication {
     add("threads", "N", "request threads (default 16)");
     add("max-body", "BYTES", "largest JSON request body (default 1048576)");
     add("origin", "NAME", "the log's origin and key name, set on first start (default custos.local/log)");
+    add("fixity-interval", "SECONDS", "how often every scan is re-hashed (default 86400; 0 never)");
+    add("max-upload", "BYTES", "largest document upload (default 209715200)");
     add("config", "FILE", "settings file (key = value: data, port, bind, threads, max-body)");
     options.addOption(Option("help", "h", "show this help")
                           .required(false)
@@ -88,6 +91,7 @@ class ServeApp final : public Poco::Util::ServerApplication {
       cfg.bind = Setting("bind", "127.0.0.1");
       cfg.threads = std::stoi(Setting("threads", "16"));
       cfg.max_json_body = std::stoul(Setting("max-body", "1048576"));
+      cfg.max_upload = std::stoull(Setting("max-upload", "209715200"));
     } catch (const std::exception&) {
       std::cerr << "custos serve: port, threads and max-body must be numbers\n";
       return EXIT_USAGE;
@@ -104,17 +108,21 @@ class ServeApp final : public Poco::Util::ServerApplication {
                 << "\n";
       return EXIT_IOERR;
     }
-    auto keys = archive::LogKeys::LoadOrCreate((*archive)->paths().keys(), Setting("origin", "custos.local/log"));
-    if (!keys.ok()) {
-      std::cerr << "custos serve: log keys: " << keys.status().ToString() << "\n";
+    web::RuntimeOptions ro;
+    ro.origin = Setting("origin", "custos.local/log");
+    try {
+      ro.fixity_interval = std::chrono::seconds(std::stoll(Setting("fixity-interval", "86400")));
+    } catch (const std::exception&) {
+      std::cerr << "custos serve: fixity-interval must be seconds\n";
+      return EXIT_USAGE;
+    }
+    ro.log = [](const std::string& line) { std::cerr << line << std::endl; };
+    auto runtime = web::Runtime::Start(**archive, clock, ro);
+    if (!runtime.ok()) {
+      std::cerr << "custos serve: " << runtime.status().ToString() << "\n";
       return EXIT_IOERR;
     }
-    auto custody = archive::CustodyLog::Open((*archive)->database_ptr(), *keys, clock);
-    if (!custody.ok()) {
-      std::cerr << "custos serve: custody log: " << custody.status().ToString() << "\n";
-      return EXIT_IOERR;
-    }
-    auto server = web::Server::Start(cfg, {**archive, clock, custody->get()});
+    auto server = web::Server::Start(cfg, (*runtime)->deps());
     if (!server.ok()) {
       std::cerr << "custos serve: " << server.status().ToString() << "\n";
       return EXIT_IOERR;
@@ -125,6 +133,7 @@ class ServeApp final : public Poco::Util::ServerApplication {
     waitForTerminationRequest();
     std::cout << "custos: shutting down (finishing requests in flight)" << std::endl;
     (*server)->Stop();
+    (*runtime)->Stop();
     std::cout << "custos: stopped" << std::endl;
     return EXIT_OK;
   }

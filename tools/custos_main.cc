@@ -12,10 +12,11 @@ constexpr const char* kUsage = R"(usage: custos COMMAND [options]
 Commands:
   serve    run the HTTP server (first start creates the data directory and an admin)
   user     manage users and API tokens (add, list, token, password, disable, enable)
-  import   import artifact records from JSON Lines files
+  import   import artifact records from JSON Lines, CSV or LIDO XML files
   key      show or rotate the custody log's signing key
   export   export an artifact's verification bundle
   fsck     check records, the custody log and its checkpoints; non-zero on any problem
+  bag      validate a BagIt bag (bag validate PATH)
 
 Common options:
   --data DIR   the data directory (default: $CUSTOS_DATA, else ./data)
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
   if (cmd == "key") return custos::tools::RunKey(argc - 1, argv + 1);
   if (cmd == "export") return custos::tools::RunExport(argc - 1, argv + 1);
   if (cmd == "fsck") return custos::tools::RunFsck(argc - 1, argv + 1);
+  if (cmd == "bag") return custos::tools::RunBag(argc - 1, argv + 1);
   std::cerr << "custos: unknown command '" << cmd << "'\n\n" << kUsage;
   return 2;
 }

@@ -204,7 +204,7 @@ Result<Artifact> ArtifactFromJson(const json& in) {
       "id", "visibility", "status", "object_type", "title", "materials", "techniques",
       "measurements", "inscriptions", "distinguishing_features", "subject", "date", "maker",
       "culture", "country_of_origin", "find_spot", "description", "language", "identifiers",
-      "provenance_text", "provenance", "restricted"};
+      "provenance_text", "provenance", "restricted", "source_lido"};
   for (const auto& [k, _] : in.items()) {
     if (!kKnown.contains(k) && !ServerManagedFields().contains(k)) {
       return Status::InvalidArgument(k + " is not a known field", k);
@@ -273,6 +273,13 @@ Result<Artifact> ArtifactFromJson(const json& in) {
     if (!it->is_array()) return WrongType("provenance", "an array of periods", *it);
     a.provenance = *it;
   }
+  if (auto it = in.find("source_lido"); it != in.end() && !it->is_null()) {
+    if (!it->is_string()) return WrongType("source_lido", "a string", *it);
+    if (it->get_ref<const std::string&>().size() > ArtifactLimits::kSourceLidoBytes) {
+      return Status::InvalidArgument("source_lido is larger than 1 MiB", "source_lido");
+    }
+    a.source_lido = it->get<std::string>();
+  }
   if (auto it = in.find("restricted"); it != in.end() && !it->is_null()) {
     if (!it->is_object()) return WrongType("restricted", "an object", *it);
     if (it->dump().size() > ArtifactLimits::kRestrictedBytes) {
@@ -338,6 +345,8 @@ json ArtifactToJson(const Artifact& a, bool include_restricted) {
   j["provenance_warnings"] = a.provenance_warnings;
   j["flags"] = a.flags;
   if (include_restricted) j["restricted"] = a.restricted;
+  // Only imported records carry it; native records keep their JSON unchanged.
+  if (!a.source_lido.empty()) j["source_lido"] = a.source_lido;
   j["created_at"] = a.created_at;
   j["updated_at"] = a.updated_at;
   j["created_by"] = a.created_by;

@@ -9,6 +9,7 @@
 
 #include "custos/archive/custody_log.h"
 #include "custos/archive/data_dir.h"
+#include "custos/web/runtime.h"
 #include "custos/web/server.h"
 #include "fakes/fixed_clock.h"
 #include "http_client.h"
@@ -34,19 +35,24 @@ class ServerTest : public ::testing::Test {
     cfg.threads = 8;
     cfg.max_json_body = 64 * 1024;
     ConfigureServer(cfg);
-    auto keys = archive::LogKeys::LoadOrCreate(archive_->paths().keys(), "custos.test/log");
-    ASSERT_TRUE(keys.ok()) << keys.status().ToString();
-    auto log = archive::CustodyLog::Open(archive_->database_ptr(), *keys, clock_);
-    ASSERT_TRUE(log.ok()) << log.status().ToString();
-    custody_ = std::move(log).value();
-    auto server = web::Server::Start(cfg, {*archive_, clock_, custody_.get()});
+    web::RuntimeOptions ro;
+    ro.origin = "custos.test/log";
+    ro.fixity_interval = std::chrono::seconds(0);
+    ro.extraction_poll = std::chrono::milliseconds(100);
+    ro.index_poll = std::chrono::milliseconds(50);
+    auto runtime = web::Runtime::Start(*archive_, clock_, ro);
+    ASSERT_TRUE(runtime.ok()) << runtime.status().ToString();
+    runtime_ = std::move(runtime).value();
+    auto deps = runtime_->deps();
+    custody_ = deps.custody;
+    auto server = web::Server::Start(cfg, deps);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
   }
   void TearDown() override {
     if (server_) server_->Stop();
     server_.reset();
-    custody_.reset();
+    if (runtime_) runtime_->Stop();
   }
   virtual void ConfigureServer(web::ServerConfig&) {}
 
@@ -60,7 +66,8 @@ class ServerTest : public ::testing::Test {
   TempDir dir_;
   FixedClock clock_;
   std::unique_ptr<archive::Archive> archive_;
-  std::unique_ptr<archive::CustodyLog> custody_;
+  std::unique_ptr<web::Runtime> runtime_;
+  archive::CustodyLog* custody_ = nullptr;
   std::unique_ptr<web::Server> server_;
   std::map<std::string, std::string> tokens_;
 };

@@ -1,6 +1,8 @@
 // /api/v1/artifacts: create, read, list, update, delete, history.
 #include "app.h"
 #include "custos/core/artifact.h"
+#include <set>
+
 #include "custos/core/artifact_derive.h"
 
 namespace custos::web {
@@ -13,6 +15,16 @@ using nlohmann::json;
 namespace {
 
 Status NotFound(const std::string& id) { return Status::NotFound("no artifact " + id); }
+
+// An export licence among the record's documents silences the UNESCO 1970 flag.
+core::DeriveContext DeriveContextFor(App& app, const std::string& id) {
+  core::DeriveContext c;
+  if (id.empty()) return c;
+  auto docs = app.archive.documents().ListForArtifact(id);
+  if (!docs.ok()) return c;
+  for (const auto& d : *docs) c.has_export_licence |= d.kind == archive::DocumentKind::kExportLicence;
+  return c;
+}
 
 // Every read of restricted data lands in the audit log with the user.
 void AuditRestrictedRead(App& app, const RequestContext& ctx, const Artifact& a,
@@ -44,9 +56,10 @@ Result<Artifact> RecordFromBody(RequestContext& ctx) {
 Result<Reply> Create(App& app, RequestContext& ctx) {
   CUSTOS_RETURN_IF_ERROR(RequireWriter(ctx));
   CUSTOS_ASSIGN_OR_RETURN(Artifact a, RecordFromBody(ctx));
-  CUSTOS_RETURN_IF_ERROR(core::DeriveArtifactFields(a));
+  CUSTOS_RETURN_IF_ERROR(core::DeriveArtifactFields(a, DeriveContextFor(app, a.id)));
   CUSTOS_ASSIGN_OR_RETURN(Artifact stored,
                           app.archive.records().CreateArtifact(std::move(a), ctx.principal.user));
+  app.Written();
   Reply r = RecordReply(201, stored, ctx.principal);
   r.headers.emplace_back("Location", "/api/v1/artifacts/" + stored.id);
   return r;
@@ -71,10 +84,11 @@ Result<Reply> Update(App& app, RequestContext& ctx) {
   a.id = id;
   // A caller who cannot see case data cannot have sent it: keep what is there.
   if (!core::CanSeeRestricted(ctx.principal.role)) a.restricted = current.restricted;
-  CUSTOS_RETURN_IF_ERROR(core::DeriveArtifactFields(a));
+  CUSTOS_RETURN_IF_ERROR(core::DeriveArtifactFields(a, DeriveContextFor(app, a.id)));
   CUSTOS_ASSIGN_OR_RETURN(Artifact stored,
                           app.archive.records().UpdateArtifact(std::move(a), expected,
                                                                ctx.principal.user));
+  app.Written();
   return RecordReply(200, stored, ctx.principal);
 }
 
@@ -89,6 +103,7 @@ Result<Reply> Delete(App& app, RequestContext& ctx) {
   CUSTOS_ASSIGN_OR_RETURN(Artifact current, LoadVisibleArtifact(app, ctx, id));
   CUSTOS_ASSIGN_OR_RETURN(int64_t version,
                           app.archive.records().DeleteArtifact(id, expected, ctx.principal.user));
+  app.Written();
   return JsonReply(200, {{"id", id}, {"version", version}, {"deleted", true}});
 }
 
@@ -112,6 +127,57 @@ Result<Reply> History(App& app, RequestContext& ctx) {
   }
   AuditRestrictedRead(app, ctx, last, "history");
   return JsonReply(200, {{"id", id}, {"deleted", deleted}, {"revisions", out}});
+}
+
+// GET /api/v1/artifacts/{id}/provenance: periods with their four bounds,
+// footnotes, warnings and flags, and the span a timeline should draw.
+Result<Reply> Provenance(App& app, RequestContext& ctx) {
+  CUSTOS_ASSIGN_OR_RETURN(Artifact a, LoadVisibleArtifact(app, ctx, ctx.path_params.at("id")));
+  std::string first, last;
+  for (const auto& p : a.provenance) {
+    for (const char* k : {"begin_of_the_begin", "end_of_the_begin", "begin_of_the_end",
+                          "end_of_the_end"}) {
+      if (!p.contains(k) || !p[k].is_string()) continue;
+      std::string d = p[k];
+      if (first.empty() || d < first) first = d;
+      if (last.empty() || d > last) last = d;
+    }
+  }
+  json span = {{"from", first.empty() ? json() : json(first)},
+               {"to", last.empty() ? json() : json(last)}};
+  return JsonReply(200, {{"id", a.id},
+                         {"provenance_text", a.provenance_text},
+                         {"periods", a.provenance},
+                         {"footnotes", a.provenance_footnotes},
+                         {"warnings", a.provenance_warnings},
+                         {"flags", a.flags},
+                         {"span", span}});
+}
+
+// POST /api/v1/provenance/parse {"text", optional context fields}: the
+// editor's live preview; nothing is saved.
+Result<Reply> ParseProvenanceText(App&, RequestContext& ctx) {
+  CUSTOS_ASSIGN_OR_RETURN(json body, ReadJsonBody(ctx));
+  static const std::set<std::string> kKnown = {"text", "object_type", "country_of_origin",
+                                               "date"};
+  for (const auto& [k, _] : body.items()) {
+    if (!kKnown.contains(k)) return Status::InvalidArgument(k + " is not a known field", k);
+  }
+  json record = body;
+  record.erase("text");
+  record["title"] = "preview";
+  if (!record.contains("object_type")) record["object_type"] = "object";
+  record["provenance_text"] = body.value("text", json(""));
+  if (!record["provenance_text"].is_string()) {
+    return Status::InvalidArgument("text must be a string", "text");
+  }
+  CUSTOS_ASSIGN_OR_RETURN(Artifact a, core::ArtifactFromJson(record));
+  CUSTOS_RETURN_IF_ERROR(core::DeriveArtifactFields(a));
+  return JsonReply(200, {{"periods", a.provenance},
+                         {"footnotes", a.provenance_footnotes},
+                         {"warnings", a.provenance_warnings},
+                         {"flags", a.flags},
+                         {"text", a.provenance_text}});
 }
 
 Result<Reply> List(App& app, RequestContext& ctx) {
@@ -148,6 +214,8 @@ void AddArtifactRoutes(Router& router, App& app) {
   router.Add("PUT", "/api/v1/artifacts/{id}", bind(Update));
   router.Add("DELETE", "/api/v1/artifacts/{id}", bind(Delete));
   router.Add("GET", "/api/v1/artifacts/{id}/history", bind(History));
+  router.Add("GET", "/api/v1/artifacts/{id}/provenance", bind(Provenance));
+  router.Add("POST", "/api/v1/provenance/parse", bind(ParseProvenanceText));
 }
 
 }  // namespace custos::web

@@ -4,6 +4,7 @@
 #include "custos/archive/custody_log.h"
 #include "custos/archive/data_dir.h"
 #include "custos/core/clock.h"
+#include "custos/core/search_index.h"
 #include "custos/web/server.h"
 #include "router.h"
 
@@ -14,6 +15,12 @@ struct App {
   const core::Clock& clock;
   ServerConfig config;
   archive::CustodyLog* custody = nullptr;  // null: custody endpoints answer 503
+  core::SearchIndex* search = nullptr;     // null: search answers 503
+  std::function<void()> notify_writes;     // may be empty
+
+  void Written() const {
+    if (notify_writes) notify_writes();
+  }
 };
 
 // Resolves the caller from Authorization: Bearer (anonymous when absent).
@@ -25,6 +32,8 @@ void AddArtifactRoutes(Router& router, App& app);
 void AddUserRoutes(Router& router, App& app);
 void AddSystemRoutes(Router& router, App& app);
 void AddCustodyRoutes(Router& router, App& app);
+void AddSearchRoutes(Router& router, App& app);
+void AddDocumentRoutes(Router& router, App& app);
 
 // Whether the caller may know that this record exists at all.
 bool MaySee(const core::Principal& p, const core::Artifact& a);
@@ -32,6 +41,10 @@ bool MaySee(const core::Principal& p, const core::Artifact& a);
 // same message as an unknown id, so its existence is not revealed.
 core::Result<core::Artifact> LoadVisibleArtifact(App& app, const RequestContext& ctx,
                                                  const std::string& id);
+
+// The search parameters of a request (q, facets, from, to, sort, page,
+// per_page), with access decided by the caller's role.
+core::Result<core::SearchQuery> SearchQueryFrom(const RequestContext& ctx);
 
 // Guards used by handlers.
 core::Status RequireWriter(const RequestContext& ctx);

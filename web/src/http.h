@@ -5,7 +5,9 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
+#include <functional>
 #include <map>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +24,10 @@ struct Reply {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // For large bodies: when set, the server calls it to write `stream_length`
+  // bytes instead of sending `body`.
+  std::function<void(std::ostream&)> stream;
+  int64_t stream_length = 0;
 };
 
 struct RequestContext {

@@ -103,6 +103,12 @@ class ApiHandler final : public Poco::Net::HTTPRequestHandler {
     bool has_body = (req.hasContentLength() && req.getContentLength64() > 0) ||
                     req.getChunkedTransferEncoding();
     if (has_body && !body_consumed && !DrainBody(req)) resp.setKeepAlive(false);
+    if (reply.stream) {
+      resp.setContentLength64(reply.stream_length);
+      std::ostream& out = resp.send();
+      if (req.getMethod() != "HEAD") reply.stream(out);
+      return;
+    }
     resp.setContentLength64(static_cast<Poco::Int64>(reply.body.size()));
     if (req.getMethod() == "HEAD") {
       resp.send();
@@ -163,11 +169,14 @@ int Server::port() const { return impl_->port; }
 
 Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, const Deps& deps) {
   auto impl = std::unique_ptr<Impl>(
-      new Impl{App{deps.archive, deps.clock, config, deps.custody}, {}, {}, {}, 0, false});
+      new Impl{App{deps.archive, deps.clock, config, deps.custody, deps.search, deps.notify_writes},
+               {}, {}, {}, 0, false});
   AddSystemRoutes(impl->router, impl->app);
   AddArtifactRoutes(impl->router, impl->app);
   AddUserRoutes(impl->router, impl->app);
   AddCustodyRoutes(impl->router, impl->app);
+  AddSearchRoutes(impl->router, impl->app);
+  AddDocumentRoutes(impl->router, impl->app);
   try {
     Poco::Net::SocketAddress address(config.bind, static_cast<Poco::UInt16>(config.port));
     Poco::Net::ServerSocket socket(address, /*backlog=*/256);

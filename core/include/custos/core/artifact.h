@@ -89,6 +89,9 @@ struct Artifact {
   nlohmann::json flags = nlohmann::json::array();
   // Case data for investigators and admins only: a JSON object.
   nlohmann::json restricted = nlohmann::json::object();
+  // The record as it arrived in LIDO XML (one lido:lido element), kept so
+  // that nothing unmapped is lost on import; empty for native records.
+  std::string source_lido;
 
   bool operator==(const Artifact&) const = default;
 };
@@ -102,6 +105,7 @@ struct ArtifactLimits {
   static constexpr size_t kListItems = 100;        // materials, techniques, identifiers
   static constexpr size_t kListItemText = 200;
   static constexpr size_t kRestrictedBytes = 65536;
+  static constexpr size_t kSourceLidoBytes = 1 << 20;  // 1 MiB
   static constexpr int kMinYear = -100000;
   static constexpr int kMaxYear = 2100;
 };

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -19,6 +20,9 @@ namespace custos::archive {
 class Archive;
 class CustodyLog;
 }
+namespace custos::core {
+class SearchIndex;
+}
 
 namespace custos::web {
 
@@ -28,6 +32,7 @@ struct ServerConfig {
   int threads = 16;
   int max_queued = 256;
   size_t max_json_body = 1 << 20;  // bytes; larger bodies get 413
+  uint64_t max_upload = 200ull << 20;  // document uploads; larger get 413
   int shutdown_grace_seconds = 30;
 };
 
@@ -39,6 +44,10 @@ class Server {
     archive::Archive& archive;
     const core::Clock& clock;
     archive::CustodyLog* custody = nullptr;
+    core::SearchIndex* search = nullptr;
+    // Called after every committed write, so the index follower catches up
+    // at once instead of at its next poll.
+    std::function<void()> notify_writes;
   };
 
   // Binds and starts serving. IOError when the address cannot be bound.

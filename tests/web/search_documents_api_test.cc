@@ -1,0 +1,200 @@
+// Search, provenance and scanned documents through the HTTP API.
+#include <chrono>
+#include <thread>
+
+#include "archive/document_fixtures.h"
+#include "server_fixture.h"
+
+namespace custos::testing {
+namespace {
+
+using nlohmann::json;
+
+class SearchDocumentsApiTest : public ServerTest {
+ protected:
+  std::string Create(json rec, const std::string& who = "admin") {
+    auto r = As(who).Post("/api/v1/artifacts", rec);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json().value("id", "");
+  }
+  void Sync() { ASSERT_TRUE(runtime_->SyncIndex().ok()); }
+
+  // Uploads `bytes` as multipart with metadata fields before the file.
+  HttpResult Upload(const std::string& id, const std::string& bytes, const std::string& filename,
+                    std::map<std::string, std::string> fields, const std::string& who = "curator",
+                    bool file_first = false) {
+    const std::string boundary = "----custos-test-boundary";
+    std::string body, file_part;
+    file_part += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" +
+                 filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + bytes + "\r\n";
+    if (file_first) body += file_part;
+    for (auto& [k, v] : fields) {
+      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" +
+              v + "\r\n";
+    }
+    if (!file_first) body += file_part;
+    body += "--" + boundary + "--\r\n";
+    return As(who).Request("POST", "/api/v1/artifacts/" + id + "/documents", body, {},
+                           "multipart/form-data; boundary=" + boundary);
+  }
+
+  // Waits for the document's extraction to finish.
+  json WaitExtracted(const std::string& sha) {
+    for (int i = 0; i < 300; ++i) {
+      auto d = As("admin").Get("/api/v1/documents/" + sha).json();
+      std::string status = d["extraction"]["status"];
+      if (status == "done" || status == "failed") return d;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ADD_FAILURE() << "extraction did not finish";
+    return {};
+  }
+};
+
+TEST_F(SearchDocumentsApiTest, SearchFindsRecordsWithFacetsAndHidesRestricted) {
+  Create({{"title", "Bronze figurine of a horse"}, {"object_type", "figurine"},
+          {"materials", {"bronze"}}, {"country_of_origin", "IR"}, {"status", "seized"}});
+  Create({{"title", "Bronze mirror"}, {"object_type", "mirror"}, {"materials", {"bronze"}},
+          {"country_of_origin", "CN"}});
+  Create({{"title", "Bronze helmet from a looting case"}, {"object_type", "helmet"},
+          {"materials", {"bronze"}}, {"country_of_origin", "GR"}, {"visibility", "restricted"},
+          {"status", "under_investigation"}});
+  Sync();
+
+  auto anon = As("anonymous").Get("/api/v1/search?q=bronze");
+  ASSERT_EQ(anon.status, 200) << anon.body;
+  json a = anon.json();
+  EXPECT_EQ(a["total"], 2);
+  EXPECT_EQ(a["facets"]["country"].count("GR"), 0u);
+  EXPECT_EQ(a["facets"]["status"].count("under_investigation"), 0u);
+  EXPECT_EQ(anon.body.find("helmet"), std::string::npos);
+
+  json inv = As("investigator").Get("/api/v1/search?q=bronze").json();
+  EXPECT_EQ(inv["total"], 3);
+  EXPECT_EQ(inv["facets"]["country"]["GR"], 1);
+
+  json filtered = As("anonymous").Get("/api/v1/search?q=bronze&country=IR").json();
+  EXPECT_EQ(filtered["total"], 1);
+  EXPECT_EQ(filtered["results"][0]["title"], "Bronze figurine of a horse");
+  EXPECT_NE(filtered["results"][0]["snippet"].get<std::string>().find("<mark>"),
+            std::string::npos);
+
+  for (const std::string& bad : std::vector<std::string>{"%22unbalanced", "AND", std::string(1200, 'x')}) {
+    auto r = As("anonymous").Get("/api/v1/search?q=" + bad);
+    EXPECT_TRUE(r.status == 200 || r.status == 400) << bad.substr(0, 20) << " " << r.status;
+  }
+  EXPECT_EQ(As("anonymous").Get("/api/v1/search?q=x&sort=sideways").status, 400);
+  EXPECT_EQ(As("anonymous").Get("/api/v1/search?q=x&from=abc").status, 400);
+}
+
+TEST_F(SearchDocumentsApiTest, DeletedRecordsLeaveSearch) {
+  std::string id = Create({{"title", "Gold torque"}, {"object_type", "jewellery"}});
+  Sync();
+  EXPECT_EQ(As("anonymous").Get("/api/v1/search?q=torque").json()["total"], 1);
+  ASSERT_EQ(As("curator").Request("DELETE", "/api/v1/artifacts/" + id).status, 200);
+  Sync();
+  EXPECT_EQ(As("anonymous").Get("/api/v1/search?q=torque").json()["total"], 0);
+}
+
+TEST_F(SearchDocumentsApiTest, ProvenanceTextIsParsedAndFlagged) {
+  std::string id = Create(
+      {{"title", "Painted vase"},
+       {"object_type", "vase"},
+       {"date", {{"earliest", 1850}, {"latest", 1860}}},
+       {"provenance_text",
+        "Sir Henry Ashby [1880-1952], London, by 1934 until 1952. Possibly private collection, "
+        "Munich, 1970s. Seized by customs, Newark, NJ, 2019."}});
+  auto p = As("anonymous").Get("/api/v1/artifacts/" + id + "/provenance");
+  ASSERT_EQ(p.status, 200) << p.body;
+  json j = p.json();
+  ASSERT_EQ(j["periods"].size(), 3u);
+  EXPECT_EQ(j["periods"][0]["party"]["name"], "Sir Henry Ashby");
+  EXPECT_EQ(j["periods"][1]["certainty"], "possible");
+  bool nazi = false;
+  for (const auto& f : j["flags"]) nazi |= f["rule"] == "nazi_era";
+  EXPECT_TRUE(nazi) << j["flags"].dump();
+
+  auto parsed = As("curator").Post("/api/v1/provenance/parse",
+                                   {{"text", "The artist; (Dealer Hall, Paris), 1911."}});
+  ASSERT_EQ(parsed.status, 200) << parsed.body;
+  EXPECT_EQ(parsed.json()["periods"][1]["party"]["is_dealer"], true);
+  EXPECT_EQ(parsed.json()["periods"][0]["direct_transfer"], true);
+}
+
+TEST_F(SearchDocumentsApiTest, UploadedPdfIsExtractedAndFoundOnItsPage) {
+  std::string id = Create({{"title", "Cylinder seal"}, {"object_type", "seal"}}, "curator");
+  std::string pdf = MakeTextPdf({"Commercial invoice", "Sold to Galerie Vesper zygomorphic lot"});
+  auto up = Upload(id, pdf, "invoice \"4411\".pdf", {{"kind", "invoice"}, {"date", "1968-06-03"}});
+  ASSERT_EQ(up.status, 201) << up.body;
+  std::string sha = up.json()["sha256"];
+  json doc = WaitExtracted(sha);
+  ASSERT_EQ(doc["extraction"]["status"], "done") << doc.dump();
+  ASSERT_EQ(doc["pages"].size(), 2u);
+  EXPECT_NE(doc["pages"][1]["text"].get<std::string>().find("zygomorphic"), std::string::npos);
+
+  Sync();
+  json hit = As("anonymous").Get("/api/v1/search?q=doc:zygomorphic").json();
+  ASSERT_EQ(hit["total"], 1) << hit.dump();
+  EXPECT_EQ(hit["results"][0]["id"], id);
+  EXPECT_EQ(hit["results"][0]["document"]["kind"], "invoice");
+  EXPECT_EQ(hit["results"][0]["document"]["page"], 2);
+
+  auto content = As("anonymous").Get("/api/v1/documents/" + sha + "/content");
+  ASSERT_EQ(content.status, 200);
+  EXPECT_EQ(content.body, pdf);
+  EXPECT_EQ(content.header("Content-Type"), "application/pdf");
+  EXPECT_EQ(content.header("X-Content-Type-Options"), "nosniff");
+  EXPECT_NE(content.header("Content-Disposition").find("filename*=UTF-8''"), std::string::npos);
+  auto range = As("anonymous").Request("GET", "/api/v1/documents/" + sha + "/content", "",
+                                       {{"Range", "bytes=0-4"}});
+  EXPECT_EQ(range.status, 206);
+  EXPECT_EQ(range.body, "%PDF-");
+  EXPECT_EQ(range.header("Content-Range"), "bytes 0-4/" + std::to_string(pdf.size()));
+  auto thumb = As("anonymous").Get("/api/v1/documents/" + sha + "/preview?page=1&size=thumb");
+  ASSERT_EQ(thumb.status, 200);
+  EXPECT_EQ(thumb.body.substr(1, 3), "PNG");
+
+  // A custody entry may now cite it.
+  auto entry = As("curator").Post("/api/v1/artifacts/" + id + "/custody",
+                                  {{"event", "intake"}, {"actor", "Museum"}, {"location", "Rome"},
+                                   {"documents", {sha}}});
+  ASSERT_EQ(entry.status, 201) << entry.body;
+  EXPECT_EQ(entry.json()["entry"]["documents"][0]["media_type"], "application/pdf");
+}
+
+TEST_F(SearchDocumentsApiTest, BadUploadsLeaveNothingBehind) {
+  std::string id = Create({{"title", "Coin"}, {"object_type", "coin"}}, "curator");
+  auto text = Upload(id, "just some text, not a scan", "notes.txt", {{"kind", "other"}});
+  EXPECT_EQ(text.status, 415) << text.body;
+  auto empty = Upload(id, "", "empty.pdf", {{"kind", "other"}});
+  EXPECT_EQ(empty.status, 400) << empty.body;
+  auto kind = Upload(id, MakeTextPdf({"x"}), "a.pdf", {{"kind", "shopping_list"}});
+  EXPECT_EQ(kind.status, 400);
+  EXPECT_EQ(kind.json()["error"]["field"], "kind");
+  auto anon = Upload(id, MakeTextPdf({"x"}), "a.pdf", {{"kind", "other"}}, "anonymous");
+  EXPECT_EQ(anon.status, 401);
+  // Metadata after the file is spooled and still applied.
+  auto late = Upload(id, MakeTextPdf({"late metadata"}), "b.pdf", {{"kind", "catalogue"}},
+                     "curator", /*file_first=*/true);
+  ASSERT_EQ(late.status, 201) << late.body;
+  EXPECT_EQ(late.json()["kind"], "catalogue");
+  // Nothing but that one blob (and no spool files) is on disk.
+  auto files = FilesUnder(archive_->paths().blobs());
+  EXPECT_EQ(files.size(), 1u);
+}
+
+class SmallUploadLimitTest : public SearchDocumentsApiTest {
+  void ConfigureServer(web::ServerConfig& cfg) override { cfg.max_upload = 4096; }
+};
+
+TEST_F(SmallUploadLimitTest, OversizedUploadIs413AndLeavesNothing) {
+  std::string id = Create({{"title", "Coin"}, {"object_type", "coin"}}, "curator");
+  std::string big = MakeTextPdf({std::string(3000, 'a'), std::string(3000, 'b')});
+  ASSERT_GT(big.size(), 4096u);
+  auto r = Upload(id, big, "big.pdf", {{"kind", "other"}});
+  EXPECT_EQ(r.status, 413) << r.body;
+  EXPECT_TRUE(FilesUnder(archive_->paths().blobs()).empty());
+}
+
+}  // namespace
+}  // namespace custos::testing

@@ -1,0 +1,121 @@
+#include "custos/web/runtime.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "custos/archive/custody_log.h"
+#include "custos/archive/data_dir.h"
+#include "custos/archive/extraction_worker.h"
+#include "custos/archive/fixity_checker.h"
+#include "custos/archive/log_keys.h"
+#include "custos/indexer/index_follower.h"
+#include "custos/indexer/xapian_search_index.h"
+
+namespace custos::web {
+
+using core::Result;
+using core::Status;
+
+struct Runtime::Impl {
+  archive::Archive& archive;
+  const core::Clock& clock;
+  RuntimeOptions options;
+  std::unique_ptr<archive::CustodyLog> custody;
+  std::unique_ptr<indexer::XapianSearchIndex> index;
+  std::unique_ptr<indexer::IndexFollower> follower;
+  std::unique_ptr<archive::ExtractionWorker> extraction;
+  std::thread fixity;
+  std::mutex fixity_mu;
+  std::condition_variable fixity_cv;
+  std::atomic<bool> stopping{false};
+  bool stopped = false;
+
+  void Log(const std::string& line) const {
+    if (options.log) options.log(line);
+  }
+
+  void FixityLoop() {
+    archive::FixityChecker checker(archive.documents(), archive.blobs(), clock);
+    while (true) {
+      {
+        std::unique_lock lock(fixity_mu);
+        if (fixity_cv.wait_for(lock, options.fixity_interval, [&] { return stopping.load(); }))
+          return;
+      }
+      auto report = checker.CheckAll(&stopping);
+      if (!report.ok()) {
+        Log("fixity: " + report.status().ToString());
+      } else {
+        for (const auto& f : report->failures) {
+          std::string cited;
+          for (const auto& id : f.artifact_ids) cited += (cited.empty() ? "" : ", ") + id;
+          Log("fixity: FAILED " + f.sha256 + " (" + std::string(archive::ToString(f.outcome)) +
+              ")" + (cited.empty() ? "" : ", cited by " + cited));
+        }
+      }
+    }
+  }
+};
+
+Runtime::Runtime(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Runtime::~Runtime() { Stop(); }
+
+Result<std::unique_ptr<Runtime>> Runtime::Start(archive::Archive& archive,
+                                                const core::Clock& clock,
+                                                RuntimeOptions options) {
+  auto impl = std::unique_ptr<Impl>(new Impl{archive, clock, std::move(options)});
+  CUSTOS_ASSIGN_OR_RETURN(auto keys,
+                          archive::LogKeys::LoadOrCreate(archive.paths().keys(),
+                                                         impl->options.origin));
+  CUSTOS_ASSIGN_OR_RETURN(impl->custody,
+                          archive::CustodyLog::Open(archive.database_ptr(), keys, clock));
+  CUSTOS_ASSIGN_OR_RETURN(impl->index, indexer::XapianSearchIndex::Open(archive.paths().index()));
+  indexer::FollowerOptions fo;
+  fo.poll_interval = impl->options.index_poll;
+  auto* documents = &archive.documents();
+  fo.documents = [documents](const std::string& id) { return documents->TextForArtifact(id); };
+  impl->follower = std::make_unique<indexer::IndexFollower>(archive.records(), *impl->index, fo);
+  if (auto caught = impl->follower->CatchUp(); !caught.ok()) return caught.status();
+  impl->follower->Start();
+
+  archive::ExtractionOptions eo;
+  eo.poll_interval = impl->options.extraction_poll;
+  Impl* raw = impl.get();
+  eo.log = [raw](std::string_view line) { raw->Log(std::string(line)); };
+  impl->extraction = std::make_unique<archive::ExtractionWorker>(archive.documents(),
+                                                                 archive.blobs(), eo);
+  CUSTOS_RETURN_IF_ERROR(impl->extraction->Start());
+  // Finished extractions write change rows; the follower polls for them.
+  if (impl->options.fixity_interval.count() > 0) {
+    impl->fixity = std::thread([raw] { raw->FixityLoop(); });
+  }
+  return std::unique_ptr<Runtime>(new Runtime(std::move(impl)));
+}
+
+Server::Deps Runtime::deps() {
+  auto* follower = impl_->follower.get();
+  return Server::Deps{impl_->archive, impl_->clock, impl_->custody.get(), impl_->index.get(),
+                      [follower] { follower->Notify(); }};
+}
+
+Status Runtime::SyncIndex() {
+  auto r = impl_->follower->CatchUp();
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+void Runtime::Stop() {
+  if (!impl_ || impl_->stopped) return;
+  impl_->stopped = true;
+  impl_->stopping = true;
+  impl_->fixity_cv.notify_all();
+  if (impl_->fixity.joinable()) impl_->fixity.join();
+  if (impl_->extraction) impl_->extraction->Stop();
+  if (impl_->follower) impl_->follower->Stop();
+  impl_->follower.reset();
+  impl_->index.reset();
+  impl_->custody.reset();
+}
+
+}  // namespace custos::web
