@@ -6,6 +6,8 @@
 #include "commands.h"
 #include "custos/archive/custody_log.h"
 #include "custos/archive/data_dir.h"
+#include "custos/archive/fixity_checker.h"
+#include "custos/indexer/xapian_search_index.h"
 #include "custos/archive/log_keys.h"
 
 namespace custos::tools {
@@ -14,6 +16,10 @@ constexpr const char* kUsage = R"(usage: custos fsck [--data DIR]
 
 Checks the data directory and exits non-zero on any problem:
   records   every stored record and revision parses; the change feed is ordered
+  scans     every blob re-hashed (a fixity event is recorded per blob); a missing
+            or altered scan is named with the records that cite it
+  index     the search index has applied the whole change feed and holds one
+            document per live record
   custody   the Merkle tree recomputed from the stored leaves matches every
             signed checkpoint (root and consistency), every entry's signature
             and every artifact's hash chain
@@ -62,6 +68,49 @@ int RunFsck(int argc, char** argv) {
     }
   }
   std::cout << "ok   records: " << checked << " live records checked\n";
+
+  {
+    archive::FixityChecker checker((*archive)->documents(), (*archive)->blobs(), clock);
+    auto fixity = checker.CheckAll();
+    if (!fixity.ok()) {
+      report("scans", fixity.status().ToString());
+    } else {
+      for (const auto& f : fixity->failures) {
+        std::string cited;
+        for (const auto& id : f.artifact_ids) cited += (cited.empty() ? "" : ", ") + id;
+        report("scans", f.sha256 + " " + std::string(archive::ToString(f.outcome)) +
+                            (f.actual.empty() ? "" : " (now " + f.actual + ")") +
+                            (cited.empty() ? "" : "; cited by " + cited));
+      }
+      std::cout << (fixity->ok() ? "ok   " : "     ") << "scans: " << fixity->checked
+                << " blobs re-hashed\n";
+    }
+  }
+  {
+    auto index = indexer::XapianSearchIndex::Open((*archive)->paths().index());
+    auto applied = index.ok() ? (*index)->LastAppliedSeq() : core::Result<int64_t>(index.status());
+    auto last = records.LastChangeSeq();
+    auto live = records.CountArtifacts();
+    if (!applied.ok() || !last.ok() || !live.ok()) {
+      report("index", !applied.ok() ? applied.status().ToString() : "cannot read the store");
+    } else if (*applied > *last) {
+      report("index", "the index claims change " + std::to_string(*applied) +
+                          " but the store ends at " + std::to_string(*last) +
+                          " (run custos reindex)");
+    } else if (*applied < *last) {
+      std::cout << "note index: " << (*last - *applied)
+                << " changes not applied yet (the server applies them when it runs)\n";
+    } else {
+      auto docs = (*index)->DocumentCount();
+      if (!docs.ok() || *docs != *live) {
+        report("index", "the index holds " + (docs.ok() ? std::to_string(*docs) : "?") +
+                            " records but the store has " + std::to_string(*live) +
+                            " (run custos reindex)");
+      } else {
+        std::cout << "ok   index: " << *docs << " records, caught up to change " << *last << "\n";
+      }
+    }
+  }
 
   auto keys = archive::LogKeys::LoadOrCreate((*archive)->paths().keys());
   if (!keys.ok()) {

@@ -10,6 +10,7 @@ int RunImport(int argc, char** argv);  // argv[0] == "import"
 int RunKey(int argc, char** argv);     // argv[0] == "key"
 int RunExport(int argc, char** argv);  // argv[0] == "export"
 int RunFsck(int argc, char** argv);    // argv[0] == "fsck"
+int RunReindex(int argc, char** argv); // argv[0] == "reindex"
 int RunBag(int argc, char** argv);     // argv[0] == "bag"
 
 }  // namespace custos::tools

@@ -15,6 +15,7 @@ Commands:
   import   import artifact records from JSON Lines, CSV or LIDO XML files
   key      show or rotate the custody log's signing key
   export   export an artifact's verification bundle
+  reindex  rebuild the search index from the store (no downtime)
   fsck     check records, the custody log and its checkpoints; non-zero on any problem
   bag      validate a BagIt bag (bag validate PATH)
 
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   if (cmd == "key") return custos::tools::RunKey(argc - 1, argv + 1);
   if (cmd == "export") return custos::tools::RunExport(argc - 1, argv + 1);
   if (cmd == "fsck") return custos::tools::RunFsck(argc - 1, argv + 1);
+  if (cmd == "reindex") return custos::tools::RunReindex(argc - 1, argv + 1);
   if (cmd == "bag") return custos::tools::RunBag(argc - 1, argv + 1);
   std::cerr << "custos: unknown command '" << cmd << "'\n\n" << kUsage;
   return 2;

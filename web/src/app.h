@@ -8,7 +8,11 @@
 #include "custos/web/server.h"
 #include "router.h"
 
+#include <memory>
+
 namespace custos::web {
+
+struct PageState;  // pages.h: sessions, login limiter, templates
 
 struct App {
   archive::Archive& archive;
@@ -17,6 +21,7 @@ struct App {
   archive::CustodyLog* custody = nullptr;  // null: custody endpoints answer 503
   core::SearchIndex* search = nullptr;     // null: search answers 503
   std::function<void()> notify_writes;     // may be empty
+  std::shared_ptr<PageState> pages;        // set by AddPageRoutes; null: no sessions
 
   void Written() const {
     if (notify_writes) notify_writes();
@@ -34,6 +39,13 @@ void AddSystemRoutes(Router& router, App& app);
 void AddCustodyRoutes(Router& router, App& app);
 void AddSearchRoutes(Router& router, App& app);
 void AddDocumentRoutes(Router& router, App& app);
+// HTML pages, /login, /logout, /static/* (pages.cc); also sets app.pages.
+void AddPageRoutes(Router& router, App& app);
+
+// The principal of a browser session cookie (anonymous when there is none or
+// it expired). Forbidden for a state-changing /api/ request authenticated by
+// the cookie without a matching X-CSRF-Token header.
+core::Result<core::Principal> SessionPrincipal(App& app, const Poco::Net::HTTPServerRequest& req);
 
 // Whether the caller may know that this record exists at all.
 bool MaySee(const core::Principal& p, const core::Artifact& a);

@@ -7,7 +7,7 @@ namespace custos::web {
 using core::Status;
 
 core::Result<core::Principal> Authenticate(App& app, const Poco::Net::HTTPServerRequest& req) {
-  if (!req.has("Authorization")) return core::Principal{};
+  if (!req.has("Authorization")) return SessionPrincipal(app, req);
   std::string value = Poco::trim(req.get("Authorization"));
   constexpr std::string_view kBearer = "bearer ";
   if (value.size() <= kBearer.size() ||

@@ -177,6 +177,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, const 
   AddCustodyRoutes(impl->router, impl->app);
   AddSearchRoutes(impl->router, impl->app);
   AddDocumentRoutes(impl->router, impl->app);
+  AddPageRoutes(impl->router, impl->app);
   try {
     Poco::Net::SocketAddress address(config.bind, static_cast<Poco::UInt16>(config.port));
     Poco::Net::ServerSocket socket(address, /*backlog=*/256);

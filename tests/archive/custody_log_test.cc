@@ -1,0 +1,163 @@
+#include "custos/archive/custody_log.h"
+
+#include <gtest/gtest.h>
+
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+
+#include <thread>
+
+#include "custos/core/checkpoint.h"
+#include "custos/core/merkle.h"
+#include "fakes/fixed_clock.h"
+#include "temp_dir.h"
+
+namespace custos::archive {
+namespace {
+
+using core::StatusCode;
+
+CustodyAppend Entry(const std::string& artifact, core::CustodyEvent event = core::CustodyEvent::kStorage) {
+  CustodyAppend a;
+  a.artifact_id = artifact;
+  a.event = event;
+  a.actor = "Museum of Antiquities";
+  a.location = "Vault 3";
+  a.time = "2025-01-02T03:04:05Z";
+  a.submitted_by = "curator";
+  return a;
+}
+
+class CustodyLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = SqliteDatabase::Open(dir_.file("custos.db"));
+    ASSERT_TRUE(db.ok());
+    db_ = *db;
+    Reopen();
+  }
+  void Reopen() {
+    log_.reset();
+    auto keys = LogKeys::LoadOrCreate(dir_.file("keys"), "custos.test/log");
+    ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+    auto log = CustodyLog::Open(db_, *keys, clock_);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    log_ = std::move(log).value();
+  }
+  testing::TempDir dir_;
+  testing::FixedClock clock_;
+  std::shared_ptr<SqliteDatabase> db_;
+  std::unique_ptr<CustodyLog> log_;
+};
+
+TEST_F(CustodyLogTest, ChainsPerArtifactAcrossRestarts) {
+  ASSERT_TRUE(log_->Append(Entry("a")).ok());
+  ASSERT_TRUE(log_->Append(Entry("b")).ok());
+  Reopen();
+  auto third = log_->Append(Entry("a"));
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->entry.seq, 1u);
+  EXPECT_EQ(third->log_index, 2u);
+  auto entries = log_->EntriesFor("a");
+  ASSERT_EQ(entries->size(), 2u);
+  EXPECT_EQ(*(*entries)[1].entry.prev,
+            core::CustodyLinkHash(*core::CanonicalCustodyJson((*entries)[0].entry)));
+  EXPECT_TRUE(log_->Audit()->empty());
+}
+
+TEST_F(CustodyLogTest, InvalidEntryIsRejectedAndNothingIsLogged) {
+  CustodyAppend bad = Entry("a");
+  bad.time = "last tuesday";
+  auto r = log_->Append(bad);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().field(), "time");
+  EXPECT_EQ(log_->size(), 0u);
+  EXPECT_TRUE(log_->Append(Entry("a")).ok());
+  EXPECT_EQ(log_->EntriesFor("a")->front().entry.seq, 0u);
+}
+
+TEST_F(CustodyLogTest, ConcurrentAppendsShareCheckpointsAndKeepChainsWhole) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) ASSERT_TRUE(log_->Append(Entry("art-" + std::to_string(t % 4))).ok());
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(log_->size(), 400u);
+  int checkpoints = 0;
+  Poco::Data::Session s("SQLite", dir_.file("custos.db"));
+  s << "SELECT count(*) FROM checkpoints", Poco::Data::Keywords::into(checkpoints),
+      Poco::Data::Keywords::now;
+  EXPECT_LT(checkpoints, 400) << "appends were not batched";
+  auto audit = log_->Audit();
+  ASSERT_TRUE(audit.ok());
+  EXPECT_TRUE(audit->empty()) << audit->front();
+  for (int a = 0; a < 4; ++a) EXPECT_EQ(log_->EntriesFor("art-" + std::to_string(a))->size(), 100u);
+}
+
+TEST_F(CustodyLogTest, ProofsMatchTheCheckpoint) {
+  for (int i = 0; i < 13; ++i) ASSERT_TRUE(log_->Append(Entry("x")).ok());
+  auto cp = log_->LatestCheckpoint();
+  auto opened = core::OpenCheckpoint(cp->note, log_->keys().verifiers(), "custos.test/log");
+  ASSERT_TRUE(opened.ok());
+  for (uint64_t i = 0; i < 13; ++i) {
+    auto proof = log_->InclusionProof(i, 13);
+    ASSERT_TRUE(proof.ok());
+    auto leaf = core::MerkleLeafHash(log_->Entry(i)->note);
+    EXPECT_TRUE(core::VerifyMerkleInclusion(i, 13, leaf, *proof, opened->root_hash).ok());
+  }
+  auto old = log_->CheckpointAt(5);
+  ASSERT_TRUE(old.ok());
+  auto consistency = log_->ConsistencyProof(5, 13);
+  ASSERT_TRUE(consistency.ok());
+  EXPECT_TRUE(core::VerifyMerkleConsistency(5, 13, *consistency, old->root, cp->root).ok());
+}
+
+TEST_F(CustodyLogTest, RotationCoSignsCheckpointsAndOldEntriesStayValid) {
+  ASSERT_TRUE(log_->Append(Entry("a")).ok());
+  const std::string old_vkey = log_->keys().active_vkey();
+  log_.reset();
+  ASSERT_TRUE(LogKeys::Rotate(dir_.file("keys")).ok());
+  EXPECT_EQ(LogKeys::Rotate(dir_.file("keys")).code(), StatusCode::kConflict);
+  Reopen();
+  EXPECT_NE(log_->keys().active_vkey(), old_vkey);
+  ASSERT_TRUE(log_->Append(Entry("a")).ok());
+  auto cp = log_->LatestCheckpoint();
+  // Both a verifier pinned to the old key and one pinned to the new accept it.
+  auto old_key = core::NoteVerifier::Parse(old_vkey);
+  auto new_key = core::NoteVerifier::Parse(log_->keys().active_vkey());
+  EXPECT_TRUE(core::OpenCheckpoint(cp->note, std::vector{*old_key}).ok());
+  EXPECT_TRUE(core::OpenCheckpoint(cp->note, std::vector{*new_key}).ok());
+
+  log_.reset();
+  ASSERT_TRUE(LogKeys::FinishRotation(dir_.file("keys")).ok());
+  Reopen();
+  ASSERT_TRUE(log_->Append(Entry("a")).ok());
+  cp = log_->LatestCheckpoint();
+  EXPECT_FALSE(core::OpenCheckpoint(cp->note, std::vector{*old_key}).ok());
+  EXPECT_TRUE(core::OpenCheckpoint(cp->note, std::vector{*new_key}).ok());
+  // The first entry, signed by the retired key, still verifies: fsck is clean.
+  EXPECT_EQ(log_->keys().verifiers().size(), 2u);
+  auto audit = log_->Audit();
+  ASSERT_TRUE(audit.ok());
+  EXPECT_TRUE(audit->empty()) << audit->front();
+}
+
+TEST_F(CustodyLogTest, AuditFindsRewrittenEntriesAndCheckpoints) {
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(log_->Append(Entry("a")).ok());
+  {
+    Poco::Data::Session s("SQLite", dir_.file("custos.db"));
+    s << "UPDATE log_leaves SET note = replace(note, 'Vault 3', 'Vault 4') WHERE idx = 1",
+        Poco::Data::Keywords::now;
+  }
+  auto audit = log_->Audit();
+  ASSERT_TRUE(audit.ok());
+  ASSERT_FALSE(audit->empty());
+  std::string all;
+  for (const auto& p : *audit) all += p + "\n";
+  EXPECT_NE(all.find("log leaf 1"), std::string::npos) << all;
+}
+
+}  // namespace
+}  // namespace custos::archive

@@ -1,0 +1,95 @@
+#include "templates.h"
+
+#include <kainjow/mustache.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace custos::web {
+
+using core::Result;
+using core::Status;
+using nlohmann::json;
+namespace mst = kainjow::mustache;
+
+namespace {
+
+mst::data ToData(const json& j) {
+  switch (j.type()) {
+    case json::value_t::object: {
+      mst::data d{mst::data::type::object};
+      for (const auto& [k, v] : j.items()) d.set(k, ToData(v));
+      return d;
+    }
+    case json::value_t::array: {
+      mst::data d{mst::data::type::list};
+      for (const auto& v : j) d.push_back(ToData(v));
+      return d;
+    }
+    case json::value_t::string: return mst::data(j.get<std::string>());
+    case json::value_t::boolean: return mst::data(j.get<bool>());
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+    case json::value_t::number_float: return mst::data(j.dump());
+    default: return mst::data(false);
+  }
+}
+
+}  // namespace
+
+Templates::Templates(std::string dir) : dir_(std::move(dir)) {}
+
+std::string Templates::DefaultDir() {
+  const char* env = std::getenv("CUSTOS_TEMPLATES");
+  if (env && *env) return env;
+#ifdef CUSTOS_TEMPLATES_DIR
+  return CUSTOS_TEMPLATES_DIR;
+#else
+  return "templates";
+#endif
+}
+
+Result<std::string> Templates::Read(const std::string& relative) {
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = cache_.find(relative); it != cache_.end()) return it->second;
+  }
+  std::ifstream in(dir_ + "/" + relative, std::ios::binary);
+  if (!in) return Status::NotFound("no template " + relative);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::lock_guard lock(mu_);
+  return cache_.emplace(relative, ss.str()).first->second;
+}
+
+Result<std::string> Templates::Render(const std::string& name, const json& data) {
+  CUSTOS_ASSIGN_OR_RETURN(std::string text, Read(name + ".mustache"));
+  mst::mustache tmpl(text);
+  if (!tmpl.is_valid()) {
+    return Status::InvalidArgument("template " + name + ": " + tmpl.error_message());
+  }
+  std::string out = tmpl.render(ToData(data));
+  if (!tmpl.is_valid()) {
+    return Status::InvalidArgument("template " + name + ": " + tmpl.error_message());
+  }
+  return out;
+}
+
+Result<std::string> Templates::RenderPage(const std::string& name, json data) {
+  CUSTOS_ASSIGN_OR_RETURN(std::string body, Render(name, data));
+  data["content"] = std::move(body);
+  return Render("layout", data);
+}
+
+Result<std::string> Templates::Static(const std::string& file) {
+  // One path segment of safe characters: no way out of static/.
+  if (file.empty() || file[0] == '.' ||
+      file.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
+          std::string::npos) {
+    return Status::NotFound("no static file " + file);
+  }
+  return Read("static/" + file);
+}
+
+}  // namespace custos::web
