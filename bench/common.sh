@@ -33,7 +33,7 @@ start_server() {
   URL=$(grep "custos: serving" "$out" | sed 's/.* on //')
   PORT=${URL##*:}
   local t
-  t=$(grep "API token:" "$out" | awk '{print $NF}')
+  t=$(grep "API token:" "$out" | awk '{print $NF}' || true)
   if [ -n "$t" ]; then ADMIN_TOKEN=$t; fi
 }
 

@@ -9,6 +9,9 @@
 //            ValueCountMatchSpy on the packed facet slot (3): the minimal
 //            work to get top-20 + exact total + facet counts.
 //   raw      raw Xapian top-20 without facets (default checkatleast).
+//   lib-nofac  `lib` with SearchQuery::facets = false (attribution).
+//   raw+spl  `raw` with FLAG_SPELLING_CORRECTION (attribution: custos
+//            parses every query with it).
 //
 //   search_inproc INDEXDIR QUERIES [PASSES]
 // Each way: one warm-up pass (not timed), then PASSES (default 1) timed
@@ -86,6 +89,14 @@ int main(int argc, char** argv) {
     return r.ok() ? static_cast<long>(r->total) : -1;
   });
 
+  Run("lib-nofac", qs, passes, [&](const std::string& q) -> long {
+    custos::core::SearchQuery sq;
+    sq.q = q;
+    sq.facets = false;
+    auto r = (*idx)->Search(sq);
+    return r.ok() ? static_cast<long>(r->total) : -1;
+  });
+
   Xapian::Database db(dir + "/" + gen);
   const Xapian::doccount ndocs = db.get_doccount();
   Xapian::QueryParser qp;
@@ -94,9 +105,11 @@ int main(int argc, char** argv) {
   qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
   qp.set_default_op(Xapian::Query::OP_AND);
   const Xapian::Query filter("XV:public");
-  auto raw = [&](const std::string& q, bool facets) -> long {
+  auto raw = [&](const std::string& q, bool facets, bool spell = false) -> long {
     Xapian::Enquire e(db);
-    e.set_query(Xapian::Query(Xapian::Query::OP_FILTER, qp.parse_query(q), filter));
+    const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT |
+                           (spell ? Xapian::QueryParser::FLAG_SPELLING_CORRECTION : 0u);
+    e.set_query(Xapian::Query(Xapian::Query::OP_FILTER, qp.parse_query(q, flags), filter));
     Xapian::ValueCountMatchSpy spy(3);
     if (facets) e.add_matchspy(&spy);
     Xapian::MSet m = e.get_mset(0, 20, facets ? ndocs : 0);
@@ -106,5 +119,6 @@ int main(int argc, char** argv) {
   };
   Run("raw+fac", qs, passes, [&](const std::string& q) { return raw(q, true); });
   Run("raw", qs, passes, [&](const std::string& q) { return raw(q, false); });
+  Run("raw+spl", qs, passes, [&](const std::string& q) { return raw(q, false, true); });
   return 0;
 }

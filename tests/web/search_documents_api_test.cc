@@ -162,6 +162,52 @@ TEST_F(SearchDocumentsApiTest, UploadedPdfIsExtractedAndFoundOnItsPage) {
   EXPECT_EQ(entry.json()["entry"]["documents"][0]["media_type"], "application/pdf");
 }
 
+TEST_F(SearchDocumentsApiTest, ScansWithoutTextLayerAreOcredAndSearchable) {
+  std::string id = Create({{"title", "Tablet"}, {"object_type", "tablet"}}, "curator");
+  // A scanned-looking PDF: page 1 has text, page 2 is only an image of words.
+  GrayImage scan = RenderTextImage("POLICE REPORT CONFISCATED", 200);
+  std::string pdf = MakeImagePdf({scan}, {});
+  auto up = Upload(id, pdf, "scan.pdf", {{"kind", "police_report"}});
+  ASSERT_EQ(up.status, 201) << up.body;
+  json doc = WaitExtracted(up.json()["sha256"]);
+  ASSERT_EQ(doc["extraction"]["status"], "done") << doc.dump();
+  EXPECT_EQ(doc["pages"][0]["source"], "ocr");
+  // And a PNG photo of a label.
+  auto png = Upload(id, EncodePng(RenderTextImage("EXPORT FORBIDDEN", 200)), "label.png",
+                    {{"kind", "photo"}});
+  ASSERT_EQ(png.status, 201) << png.body;
+  EXPECT_EQ(png.json()["media_type"], "image/png");
+  json label = WaitExtracted(png.json()["sha256"]);
+  ASSERT_EQ(label["extraction"]["status"], "done") << label.dump();
+  Sync();
+  json hit = As("anonymous").Get("/api/v1/search?q=doc:confiscated").json();
+  ASSERT_EQ(hit["total"], 1) << hit.dump();
+  EXPECT_EQ(hit["results"][0]["document"]["kind"], "police_report");
+  EXPECT_EQ(hit["results"][0]["document"]["page"], 1);
+  EXPECT_EQ(As("anonymous").Get("/api/v1/search?q=doc:forbidden").json()["total"], 1);
+}
+
+TEST_F(SearchDocumentsApiTest, StructuredProvenanceIsRenderedToText) {
+  json periods = json::array({{{"party", {{"name", "Jean Roux"}}}, {"place", "Lyon"},
+                               {"method", "purchase"}, {"date_text", "1912"},
+                               {"direct_transfer", true}},
+                              {{"party", {{"name", "Museum"}}}, {"method", "gift"},
+                               {"date_text", "1961"}}});
+  auto r = As("curator").Post("/api/v1/artifacts", {{"title", "Bowl"}, {"object_type", "bowl"},
+                                                    {"provenance", periods}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  std::string text = r.json()["provenance_text"];
+  EXPECT_NE(text.find("Jean Roux"), std::string::npos) << text;
+  EXPECT_NE(text.find("1961"), std::string::npos) << text;
+  EXPECT_EQ(r.json()["provenance"].size(), 2u);
+  json bad = periods;
+  bad[0]["end_of_the_end"] = "not a date";
+  auto rejected = As("curator").Post("/api/v1/artifacts", {{"title", "Bowl"}, {"object_type", "bowl"},
+                                                           {"provenance", bad}});
+  EXPECT_EQ(rejected.status, 400);
+  EXPECT_EQ(rejected.json()["error"]["field"], "provenance[0].end_of_the_end");
+}
+
 TEST_F(SearchDocumentsApiTest, BadUploadsLeaveNothingBehind) {
   std::string id = Create({{"title", "Coin"}, {"object_type", "coin"}}, "curator");
   auto text = Upload(id, "just some text, not a scan", "notes.txt", {{"kind", "other"}});
