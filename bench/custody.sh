@@ -32,18 +32,24 @@ echo "appends, 1 client, $ENTRIES requests to C0000:"
 "$BENCH_BIN/bench_http" custody --port "$PORT" --token "$TOKEN" --artifacts C0000 --clients 1 \
   --requests "$ENTRIES" --seconds "$SECS1"
 echo "appends, 16 clients (one artifact each), ${SECS16} s:"
+if [ "${PERF:-0}" = 1 ]; then
+  perf record -q -e cpu-clock -F 99 -g -p "$SRV_PID" -o "$WORK/perf-custody.data" 2>/dev/null & PERF_PID=$!
+fi
 "$BENCH_BIN/bench_http" custody --port "$PORT" --token "$TOKEN" --artifacts "$ARTS16" --clients 16 \
   --requests 1000000 --seconds "$SECS16"
+if [ -n "${PERF_PID:-}" ]; then kill -TERM "$PERF_PID"; wait "$PERF_PID" || true; fi
 echo "server cpu so far: $(cpu_of "$SRV_PID") s"
 
 curl -sf -H "Authorization: Bearer $TOKEN" "$URL/api/v1/artifacts/C0000/bundle" -o "$WORK/C0000.bundle"
 curl -sf "$URL/api/v1/log/key" -o "$WORK/log.vkey"
 stop_server
-echo "bundle: $(du -h "$WORK/C0000.bundle" | cut -f1), entries: $(jq '.entries | length' "$WORK/C0000.bundle" 2>/dev/null || echo '?')"
 T0=$(now)
-/usr/bin/time -f "custos-verify: wall %e s, cpu %U user + %S sys, maxrss %M KiB" \
-  "$CUSTOS_VERIFY" "$WORK/C0000.bundle" --key "$WORK/log.vkey"
+/usr/bin/time -f "custos-verify: wall %e s, cpu %U user + %S sys, maxrss %M KiB" -o "$WORK/verify.time" \
+  "$CUSTOS_VERIFY" "$WORK/C0000.bundle" --key "$WORK/log.vkey" >"$WORK/verify.out" 2>&1 && RC=0 || RC=$?
 T1=$(now)
-printf 'custos-verify: %.0f entries/s (wall)\n' "$(echo "$(jq '.entries | length' "$WORK/C0000.bundle") / $(elapsed "$T0" "$T1")" | bc -l)"
+ENTRIES_IN=$(sed -n 's/.*bundle format: \([0-9]*\) entries.*/\1/p' "$WORK/verify.out")
+echo "bundle: $(du -h "$WORK/C0000.bundle" | cut -f1), $ENTRIES_IN entries; custos-verify exit $RC: $(tail -1 "$WORK/verify.out")"
+cat "$WORK/verify.time"
+printf 'custos-verify: %.0f entries/s (wall, incl. process start and bundle parse)\n' "$(echo "$ENTRIES_IN / $(elapsed "$T0" "$T1")" | bc -l)"
 echo "openssl speed -seconds 3 ed25519 (after):"
 openssl speed -seconds 3 ed25519 2>/dev/null | tail -1 | tee "$WORK/openssl-after.txt"

@@ -242,5 +242,27 @@ TEST_F(SmallUploadLimitTest, OversizedUploadIs413AndLeavesNothing) {
   EXPECT_TRUE(FilesUnder(archive_->paths().blobs()).empty());
 }
 
+class ScheduledFixityTest : public SearchDocumentsApiTest {
+  void ConfigureRuntime(web::RuntimeOptions& ro) override {
+    ro.fixity_interval = std::chrono::seconds(1);
+  }
+};
+
+TEST_F(ScheduledFixityTest, TheServerRehashesScansOnItsOwnAndShowsTheLastCheck) {
+  std::string id = Create({{"title", "Coin"}, {"object_type", "coin"}}, "curator");
+  auto up = Upload(id, MakeTextPdf({"fixity"}), "f.pdf", {{"kind", "other"}});
+  ASSERT_EQ(up.status, 201);
+  std::string sha = up.json()["sha256"];
+  json doc;
+  for (int i = 0; i < 50; ++i) {
+    doc = As("anonymous").Get("/api/v1/documents/" + sha).json();
+    if (!doc["last_fixity"].is_null()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_FALSE(doc["last_fixity"].is_null()) << doc.dump();
+  EXPECT_EQ(doc["last_fixity"]["outcome"], "pass");
+  EXPECT_EQ(doc["last_fixity"]["actual"], sha);
+}
+
 }  // namespace
 }  // namespace custos::testing

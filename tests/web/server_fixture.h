@@ -40,6 +40,7 @@ class ServerTest : public ::testing::Test {
     ro.fixity_interval = std::chrono::seconds(0);
     ro.extraction_poll = std::chrono::milliseconds(100);
     ro.index_poll = std::chrono::milliseconds(50);
+    ConfigureRuntime(ro);
     auto runtime = web::Runtime::Start(*archive_, clock_, ro);
     ASSERT_TRUE(runtime.ok()) << runtime.status().ToString();
     runtime_ = std::move(runtime).value();
@@ -55,6 +56,7 @@ class ServerTest : public ::testing::Test {
     if (runtime_) runtime_->Stop();
   }
   virtual void ConfigureServer(web::ServerConfig&) {}
+  virtual void ConfigureRuntime(web::RuntimeOptions&) {}
 
   // A client acting as `who` ("anonymous" for none).
   HttpClient As(const std::string& who) {
