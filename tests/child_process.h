@@ -108,6 +108,15 @@ inline std::string RunCommand(std::vector<std::string> argv, int* code) {
   return p.output();
 }
 
+// The last non-empty line of a command's output (where `custos user add`
+// and `custos key show` print what scripts want).
+inline std::string LastLine(const std::string& out) {
+  std::string s = out;
+  while (!s.empty() && s.back() == '\n') s.pop_back();
+  auto nl = s.rfind('\n');
+  return nl == std::string::npos ? s : s.substr(nl + 1);
+}
+
 // The port in "custos: serving DIR on http://127.0.0.1:PORT".
 inline int PortFromServingLine(const std::string& line) {
   auto colon = line.rfind(':');

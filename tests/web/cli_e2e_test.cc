@@ -19,13 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string LastLine(const std::string& out) {
-  std::string s = out;
-  while (!s.empty() && s.back() == '\n') s.pop_back();
-  auto nl = s.rfind('\n');
-  return nl == std::string::npos ? s : s.substr(nl + 1);
-}
-
 class CliEndToEndTest : public ::testing::Test {
  protected:
   std::string Data() { return dir_.file("data"); }

@@ -17,13 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string LastLine(const std::string& out) {
-  std::string s = out;
-  while (!s.empty() && s.back() == '\n') s.pop_back();
-  auto nl = s.rfind('\n');
-  return nl == std::string::npos ? s : s.substr(nl + 1);
-}
-
 class ServeProcessTest : public ::testing::Test {
  protected:
   std::string AddUser(const std::string& name, const std::string& role) {
