@@ -111,11 +111,25 @@ void ConfigureParser(Xapian::QueryParser& qp, const Xapian::Database& db, const 
   qp.add_boolean_prefix("century", (new TermProcessor(schema::kCentury, Norm::kLower))->release());
 }
 
-constexpr unsigned kFullFlags =
-    Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
-    Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+// Spelling correction is not among the parse flags: it costs far more than
+// the match (bench/RESULTS.md), so it runs only when a query finds few records.
+constexpr unsigned kFullFlags = Xapian::QueryParser::FLAG_DEFAULT |
+                                Xapian::QueryParser::FLAG_WILDCARD |
+                                Xapian::QueryParser::FLAG_PURE_NOT;
 // Words only: no operators, quotes, wildcards or +/-.
-constexpr unsigned kPlainFlags = Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+constexpr unsigned kPlainFlags = 0;
+
+// The spelling-corrected form of `text` ("" when there is none or it does
+// not parse).
+std::string CorrectedQuery(Xapian::QueryParser& qp, const std::string& text, bool relaxed) {
+  try {
+    qp.parse_query(text, (relaxed ? kPlainFlags : kFullFlags) |
+                             Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+    return qp.get_corrected_query_string();
+  } catch (const Xapian::QueryParserError&) {
+    return "";
+  }
+}
 
 bool IsBlank(std::string_view s) {
   return std::all_of(s.begin(), s.end(),
@@ -165,7 +179,6 @@ Parsed Parse(Xapian::QueryParser& qp, const std::string& text, bool match_any) {
       return p;
     }
   }
-  p.corrected = qp.get_corrected_query_string();
   return p;
 }
 
@@ -445,11 +458,13 @@ core::Result<core::SearchResults> RunSearch(const Xapian::Database& db, const Se
   out.hits = BuildHits(mset, snip, stem, pin_term);
   if (q.facets) out.facets = spy.Results();
 
+  if (out.total < kFewResults && !IsBlank(q.q)) {
+    parsed.corrected = CorrectedQuery(qp, q.q, parsed.relaxed);
+  }
   if (out.total < kFewResults && !parsed.corrected.empty() && parsed.corrected != q.q) {
     Xapian::Query better;
     try {
-      better = qp.parse_query(parsed.corrected,
-                              kFullFlags & ~Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+      better = qp.parse_query(parsed.corrected, kFullFlags);
     } catch (const Xapian::QueryParserError&) {
       better = Xapian::Query();
     }

@@ -163,7 +163,7 @@ TEST_F(CliEndToEndTest, ReindexRebuildsAndImportIsIdempotent) {
   int port = 0;
   auto server = Serve(&port);
   HttpClient c(port);
-  EXPECT_EQ(c.Get("/api/v1/search?q=luristan").json()["total"], 1);
+  EXPECT_EQ(c.Get("/api/v1/search?q=luristan").json()["total"], 1);  // reindex caught it up
   server->Signal(SIGTERM);
   server->Wait();
   out = Run({"fsck", "--data", Data()}, &code);
@@ -189,10 +189,14 @@ TEST_F(CliEndToEndTest, KillDuringImportLosesNoCommittedRecord) {
   server->Signal(SIGKILL);
   server->Wait();
 
-  server = Serve(&port);  // catches the index up on start
+  server = Serve(&port);  // the index catches up in the background
   HttpClient c(port);
   int64_t stored = c.Get("/api/v1/artifacts?per_page=1").json()["total"];
-  int64_t indexed = c.Get("/api/v1/search?q=&per_page=1").json()["total"];
+  int64_t indexed = 0;
+  for (int i = 0; i < 600 && indexed != stored; ++i) {
+    if (i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    indexed = c.Get("/api/v1/search?q=&per_page=1").json()["total"];
+  }
   EXPECT_GT(stored, 0);
   EXPECT_EQ(stored % 500, 0) << "batches are all-or-nothing";
   EXPECT_EQ(indexed, stored);

@@ -1,5 +1,7 @@
 // Search, provenance and scanned documents through the HTTP API.
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <thread>
 
 #include "archive/document_fixtures.h"
@@ -240,6 +242,21 @@ TEST_F(SmallUploadLimitTest, OversizedUploadIs413AndLeavesNothing) {
   auto r = Upload(id, big, "big.pdf", {{"kind", "other"}});
   EXPECT_EQ(r.status, 413) << r.body;
   EXPECT_TRUE(FilesUnder(archive_->paths().blobs()).empty());
+}
+
+TEST_F(SearchDocumentsApiTest, LidoExportOmitsCaseDataAndValidates) {
+  std::string id = Create({{"title", "Attic red-figure kylix"}, {"object_type", "kylix"},
+                           {"materials", {"terracotta"}},
+                           {"restricted", {{"informant", "do-not-leak"}}}});
+  auto r = As("investigator").Get("/api/v1/artifacts/" + id + "/lido");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("http://www.lido-schema.org"), std::string::npos);
+  EXPECT_NE(r.body.find("Attic red-figure kylix"), std::string::npos);
+  EXPECT_EQ(r.body.find("do-not-leak"), std::string::npos);
+  std::ofstream(dir_.file("k.xml")) << r.body;
+  int code = std::system(("xmllint --noout --nonet --schema " CUSTOS_SHARED_TESTDATA
+                          "/lido/lido-v1.1.xsd " + dir_.file("k.xml") + " 2>/dev/null").c_str());
+  EXPECT_EQ(code, 0) << r.body;
 }
 
 class ScheduledFixityTest : public SearchDocumentsApiTest {

@@ -3,6 +3,7 @@
 #include "custos/core/artifact.h"
 #include <set>
 
+#include "custos/archive/lido_writer.h"
 #include "custos/core/artifact_derive.h"
 
 namespace custos::web {
@@ -180,6 +181,17 @@ Result<Reply> ParseProvenanceText(App&, RequestContext& ctx) {
                          {"text", a.provenance_text}});
 }
 
+// GET /api/v1/artifacts/{id}/lido: the record as LIDO 1.1 XML (public
+// fields only; the writer never emits case data).
+Result<Reply> Lido(App& app, RequestContext& ctx) {
+  CUSTOS_ASSIGN_OR_RETURN(Artifact a, LoadVisibleArtifact(app, ctx, ctx.path_params.at("id")));
+  CUSTOS_ASSIGN_OR_RETURN(std::string xml, archive::ArtifactToLidoXml(a));
+  Reply r;
+  r.content_type = "application/xml; charset=utf-8";
+  r.body = std::move(xml);
+  return r;
+}
+
 Result<Reply> List(App& app, RequestContext& ctx) {
   CUSTOS_ASSIGN_OR_RETURN(int64_t page, IntParam(ctx, "page", 1, 1, 1000000));
   CUSTOS_ASSIGN_OR_RETURN(int64_t per_page, IntParam(ctx, "per_page", 20, 1, 100));
@@ -215,6 +227,7 @@ void AddArtifactRoutes(Router& router, App& app) {
   router.Add("DELETE", "/api/v1/artifacts/{id}", bind(Delete));
   router.Add("GET", "/api/v1/artifacts/{id}/history", bind(History));
   router.Add("GET", "/api/v1/artifacts/{id}/provenance", bind(Provenance));
+  router.Add("GET", "/api/v1/artifacts/{id}/lido", bind(Lido));
   router.Add("POST", "/api/v1/provenance/parse", bind(ParseProvenanceText));
 }
 

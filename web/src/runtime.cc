@@ -77,7 +77,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(archive::Archive& archive,
   auto* documents = &archive.documents();
   fo.documents = [documents](const std::string& id) { return documents->TextForArtifact(id); };
   impl->follower = std::make_unique<indexer::IndexFollower>(archive.records(), *impl->index, fo);
-  if (auto caught = impl->follower->CatchUp(); !caught.ok()) return caught.status();
+  // The follower catches up in the background: after a large import the
+  // server answers at once and search fills in as the index catches up.
   impl->follower->Start();
 
   archive::ExtractionOptions eo;

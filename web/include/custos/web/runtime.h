@@ -34,8 +34,8 @@ struct RuntimeOptions {
 
 class Runtime {
  public:
-  // Opens the log keys, custody log and search index of `archive`, catches
-  // the index up, and starts the background threads. `archive` and `clock`
+  // Opens the log keys, custody log and search index of `archive` and starts
+  // the background threads (the index catches up in the background). `archive` and `clock`
   // must outlive the runtime.
   static core::Result<std::unique_ptr<Runtime>> Start(archive::Archive& archive,
                                                       const core::Clock& clock,
