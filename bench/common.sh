@@ -1,7 +1,9 @@
 # Shared helpers for the bench/*.sh scripts (sourced, not run).
-# BUILD: the Release build dir (default /work/build-bench); WORK: scratch dir.
-BUILD=${BUILD:-/work/build-bench}
-WORK=${WORK:-/work/bench-data}
+# BUILD: the Release build with benchmarks (default build/bench, made by
+# `scripts/build bench`); WORK: scratch dir (default build/bench-data).
+bench_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$bench_root/build/bench}
+WORK=${WORK:-$bench_root/build/bench-data}
 CUSTOS=${CUSTOS:-$BUILD/tools/custos}
 CUSTOS_VERIFY=${CUSTOS_VERIFY:-$BUILD/tools/custos-verify}
 BENCH_BIN=${BENCH_BIN:-$BUILD/bench}
