@@ -19,6 +19,9 @@ using core::Result;
 using core::Status;
 
 struct Runtime::Impl {
+  Impl(archive::Archive& a, const core::Clock& c, RuntimeOptions o)
+      : archive(a), clock(c), options(std::move(o)) {}
+
   archive::Archive& archive;
   const core::Clock& clock;
   RuntimeOptions options;
@@ -65,7 +68,7 @@ Runtime::~Runtime() { Stop(); }
 Result<std::unique_ptr<Runtime>> Runtime::Start(archive::Archive& archive,
                                                 const core::Clock& clock,
                                                 RuntimeOptions options) {
-  auto impl = std::unique_ptr<Impl>(new Impl{archive, clock, std::move(options)});
+  auto impl = std::make_unique<Impl>(archive, clock, std::move(options));
   CUSTOS_ASSIGN_OR_RETURN(auto keys,
                           archive::LogKeys::LoadOrCreate(archive.paths().keys(),
                                                          impl->options.origin));
