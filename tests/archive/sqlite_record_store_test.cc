@@ -148,7 +148,9 @@ TEST_F(SqliteRecordStoreTest, ChangeFeedIsOrderedAndMonotonic) {
   for (size_t i = 0; i < 4; ++i) {
     EXPECT_EQ((*changes)[i].artifact_id, want[i].first);
     EXPECT_EQ((*changes)[i].op, want[i].second);
-    if (i) EXPECT_GT((*changes)[i].seq, (*changes)[i - 1].seq);
+    if (i > 0) {
+      EXPECT_GT((*changes)[i].seq, (*changes)[i - 1].seq);
+    }
   }
   EXPECT_EQ(*store_->LastChangeSeq(), changes->back().seq);
   auto tail = store_->ChangesSince((*changes)[1].seq, 100);
