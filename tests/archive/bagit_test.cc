@@ -46,7 +46,9 @@ TEST(BagValidatorTest, ConformanceSuiteGivesTheRightVerdictOnEveryCase) {
         EXPECT_FALSE(r->valid);
         EXPECT_FALSE(r->errors.empty());
       }
-      if (c.kind == "warning") EXPECT_FALSE(r->warnings.empty());
+      if (c.kind == "warning") {
+        EXPECT_FALSE(r->warnings.empty());
+      }
       ++checked;
     }
   }
