@@ -69,9 +69,14 @@
 
   // Verifier keys: "name+hexid+base64(0x01 || pub32)".
   async function parseVkey(line) {
-    const parts = line.trim().split('+');
-    if (parts.length !== 3) throw new Error('malformed verifier key');
-    const [name, idHex, keyB64] = parts;
+    // Names never contain '+'; the base64 key may, so split at the first two.
+    const text = line.trim();
+    const first = text.indexOf('+');
+    const second = first < 0 ? -1 : text.indexOf('+', first + 1);
+    if (first <= 0 || second < 0) throw new Error('malformed verifier key');
+    const name = text.slice(0, first);
+    const idHex = text.slice(first + 1, second);
+    const keyB64 = text.slice(second + 1);
     const key = b64(keyB64);
     if (!/^[0-9a-f]{8}$/.test(idHex)) throw new Error('malformed verifier key id');
     if (key.length !== 33 || key[0] !== 1) throw new Error('not an Ed25519 verifier key');
