@@ -84,7 +84,7 @@ json Timeline(const json& periods, const json& flags, int current_year) {
   const double left = 10, width = 780, row = 26, top = 10;
   auto x = [&](double year) { return left + (year - lo) / (hi - lo) * width; };
   json rows = json::array();
-  std::optional<double> prev_end;
+  std::optional<double> prev_end = std::nullopt;
   std::string prev_label;
   json gaps = json::array();
   for (size_t i = 0; i < bars.size(); ++i) {

@@ -169,7 +169,8 @@ int Server::port() const { return impl_->port; }
 
 Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, const Deps& deps) {
   auto impl = std::unique_ptr<Impl>(
-      new Impl{App{deps.archive, deps.clock, config, deps.custody, deps.search, deps.notify_writes},
+      new Impl{App{deps.archive, deps.clock, config, deps.custody, deps.search, deps.notify_writes,
+                   /*pages=*/nullptr},
                {}, {}, {}, 0, false});
   AddSystemRoutes(impl->router, impl->app);
   AddArtifactRoutes(impl->router, impl->app);
