@@ -164,4 +164,14 @@ Status SqliteDatabase::Read(const std::function<Status(Poco::Data::Session&)>& f
   }
 }
 
+Result<int64_t> SqliteDatabase::ReadInt64(const std::string& sql) const {
+  Poco::Int64 value = 0;
+  Status st = Read([&](Poco::Data::Session& s) {
+    s << sql, into(value), now;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return static_cast<int64_t>(value);
+}
+
 }  // namespace custos::archive

@@ -326,23 +326,11 @@ Result<std::vector<core::Change>> SqliteRecordStore::ChangesSince(int64_t after_
 }
 
 Result<int64_t> SqliteRecordStore::LastChangeSeq() const {
-  Poco::Int64 seq = 0;
-  Status st = db_->Read([&](Poco::Data::Session& s) {
-    s << "SELECT coalesce(max(seq), 0) FROM changes", into(seq), now;
-    return Status::Ok();
-  });
-  if (!st.ok()) return st;
-  return static_cast<int64_t>(seq);
+  return db_->ReadInt64("SELECT coalesce(max(seq), 0) FROM changes");
 }
 
 Result<int64_t> SqliteRecordStore::CountArtifacts() const {
-  Poco::Int64 n = 0;
-  Status st = db_->Read([&](Poco::Data::Session& s) {
-    s << "SELECT count(*) FROM artifacts WHERE deleted = 0", into(n), now;
-    return Status::Ok();
-  });
-  if (!st.ok()) return st;
-  return static_cast<int64_t>(n);
+  return db_->ReadInt64("SELECT count(*) FROM artifacts WHERE deleted = 0");
 }
 
 Status SqliteRecordStore::AppendAudit(std::string_view actor, std::string_view action,

@@ -193,13 +193,7 @@ Result<User> UserStore::GetUser(const std::string& name) const {
 }
 
 Result<int64_t> UserStore::CountUsers() const {
-  Poco::Int64 n = 0;
-  Status st = db_->Read([&](Poco::Data::Session& s) {
-    s << "SELECT count(*) FROM users", into(n), now;
-    return Status::Ok();
-  });
-  if (!st.ok()) return st;
-  return static_cast<int64_t>(n);
+  return db_->ReadInt64("SELECT count(*) FROM users");
 }
 
 }  // namespace custos::archive

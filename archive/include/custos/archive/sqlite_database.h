@@ -9,6 +9,7 @@
 // Reads use a small pool of connections. Thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -42,6 +43,10 @@ class SqliteDatabase {
   core::Status Write(const std::function<core::Status(Poco::Data::Session&)>& fn);
   // Runs `fn` on a read connection (a consistent snapshot for its duration).
   core::Status Read(const std::function<core::Status(Poco::Data::Session&)>& fn) const;
+
+  // The single integer a query like "SELECT count(*) ..." returns (no
+  // parameters). IOError/Unavailable as Read.
+  core::Result<int64_t> ReadInt64(const std::string& sql) const;
 
   struct Impl;
 
