@@ -1,5 +1,7 @@
 #include "custos/archive/custody_bundle.h"
 
+#include <set>
+
 #include "custos/core/bundle.h"
 #include "custos/core/canonical_json.h"
 #include "custos/core/crypto.h"
@@ -14,7 +16,8 @@ Result<std::string> PublicRecordJson(const core::Artifact& a) {
 }
 
 Result<std::string> BuildCustodyBundle(Archive& archive, const CustodyLog& log,
-                                       const core::Artifact& artifact, bool with_documents) {
+                                       const core::Artifact& artifact,
+                                       BundleDocuments documents) {
   CUSTOS_ASSIGN_OR_RETURN(auto entries, log.EntriesFor(artifact.id));
   if (entries.empty()) return Status::NotFound("artifact " + artifact.id + " has no custody entries");
   CUSTOS_ASSIGN_OR_RETURN(auto checkpoint, log.LatestCheckpoint());
@@ -39,7 +42,32 @@ Result<std::string> BuildCustodyBundle(Archive& archive, const CustodyLog& log,
       }
     }
   }
-  (void)with_documents;  // Document bytes join when the blob store lands.
+  if (documents != BundleDocuments::kNone) {
+    std::set<std::string> cited;
+    for (const auto& e : entries) {
+      for (const auto& d : e.entry.documents) cited.insert(d.sha256);
+    }
+    uint64_t total = 0;
+    for (const std::string& sha : cited) {
+      CUSTOS_ASSIGN_OR_RETURN(auto doc, archive.documents().GetDocument(sha, false));
+      if (documents == BundleDocuments::kPublic &&
+          doc.metadata.visibility != core::Visibility::kPublic) {
+        continue;  // listed by hash in the entries, bytes withheld
+      }
+      total += doc.metadata.size;
+      if (total > kMaxBundleDocumentBytes) {
+        return Status::TooLarge("the cited documents exceed " +
+                                std::to_string(kMaxBundleDocumentBytes >> 20) +
+                                " MiB; download them separately");
+      }
+      CUSTOS_ASSIGN_OR_RETURN(std::string bytes, archive.blobs().ReadAll(sha, kMaxBundleDocumentBytes));
+      if (core::Sha256Hex(bytes) != sha) {
+        return Status::Corruption("stored document " + sha +
+                                  " no longer matches its hash; run custos fsck");
+      }
+      contents.document_contents.emplace(sha, std::move(bytes));
+    }
+  }
   return core::BuildBundle(contents);
 }
 

@@ -208,23 +208,32 @@ struct CustodyLog::Impl {
         : Result<std::string>(root.status());
     Status st = checkpoint.ok() ? Status::Ok() : checkpoint.status();
     if (st.ok()) {
+      // One statement per table for the whole batch (Poco binds the vectors
+      // row by row on one prepared statement), not two per entry.
+      const size_t n = prepared.size();
+      std::vector<Poco::Int64> idxs, seqs;
+      std::vector<std::string> hashes, notes, artifacts, submitters, details;
+      idxs.reserve(n), seqs.reserve(n), hashes.reserve(n), notes.reserve(n);
+      artifacts.reserve(n), submitters.reserve(n), details.reserve(n);
+      for (const auto& prep : prepared) {
+        idxs.push_back(static_cast<Poco::Int64>(prep.logged.log_index));
+        seqs.push_back(static_cast<Poco::Int64>(prep.logged.entry.seq));
+        hashes.push_back(core::HexEncode(prep.leaf_hash));
+        notes.push_back(prep.logged.note);
+        artifacts.push_back(prep.logged.entry.artifact);
+        submitters.push_back(prep.logged.submitted_by);
+        details.push_back(std::string(core::CustodyEventName(prep.logged.entry.event)) + ", seq " +
+                          std::to_string(prep.logged.entry.seq) + ", log index " +
+                          std::to_string(prep.logged.log_index));
+      }
+      std::vector<std::string> times(n, received), actions(n, "custody.append");
       st = db->Write([&](Poco::Data::Session& s) {
-        for (const auto& prep : prepared) {
-          Poco::Int64 idx = static_cast<Poco::Int64>(prep.logged.log_index);
-          Poco::Int64 seq = static_cast<Poco::Int64>(prep.logged.entry.seq);
-          std::string hash = core::HexEncode(prep.leaf_hash);
-          s << "INSERT INTO log_leaves (idx, leaf_hash, note, artifact_id, seq, submitted_by, "
-               "received_at) VALUES (?,?,?,?,?,?,?)",
-              bind(idx), bind(hash), bind(prep.logged.note), bind(prep.logged.entry.artifact),
-              bind(seq), bind(prep.logged.submitted_by), bind(received), now;
-          std::string action = "custody.append";
-          std::string detail = std::string(core::CustodyEventName(prep.logged.entry.event)) +
-                               ", seq " + std::to_string(prep.logged.entry.seq) + ", log index " +
-                               std::to_string(prep.logged.log_index);
-          s << "INSERT INTO audit (time, actor, action, target, detail) VALUES (?,?,?,?,?)",
-              bind(received), bind(prep.logged.submitted_by), bind(action),
-              bind(prep.logged.entry.artifact), bind(detail), now;
-        }
+        s << "INSERT INTO log_leaves (idx, leaf_hash, note, artifact_id, seq, submitted_by, "
+             "received_at) VALUES (?,?,?,?,?,?,?)",
+            use(idxs), use(hashes), use(notes), use(artifacts), use(seqs), use(submitters),
+            use(times), now;
+        s << "INSERT INTO audit (time, actor, action, target, detail) VALUES (?,?,?,?,?)",
+            use(times), use(submitters), use(actions), use(artifacts), use(details), now;
         Poco::Int64 size = static_cast<Poco::Int64>(new_size);
         std::string root_hex = core::HexEncode(*root);
         s << "INSERT INTO checkpoints (size, root, note, time) VALUES (?,?,?,?)", bind(size),

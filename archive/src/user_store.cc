@@ -54,7 +54,7 @@ Status UserStore::AddUser(const std::string& name, core::Role role) {
   }
   std::string time = core::FormatRfc3339Millis(clock_.NowMillis());
   std::string role_name(core::ToString(role));
-  return db_->Write([&](Poco::Data::Session& s) -> Status {
+  return WriteAndForget([&](Poco::Data::Session& s) -> Status {
     auto exists = UserExists(s, name);
     if (!exists.ok()) return exists.status();
     if (*exists) return Status::Conflict("user " + name + " exists");
@@ -72,7 +72,7 @@ Result<std::string> UserStore::IssueToken(const std::string& name) {
   std::string token = std::string(kTokenPrefix) + core::Base64UrlEncode(secret);
   std::string hash = core::Sha256Hex(token);
   std::string time = core::FormatRfc3339Millis(clock_.NowMillis());
-  Status st = db_->Write([&](Poco::Data::Session& s) -> Status {
+  Status st = WriteAndForget([&](Poco::Data::Session& s) -> Status {
     auto exists = UserExists(s, name);
     if (!exists.ok()) return exists.status();
     if (!*exists) return NoSuchUser(name);
@@ -88,7 +88,7 @@ Result<std::string> UserStore::IssueToken(const std::string& name) {
 }
 
 Status UserStore::RevokeTokens(const std::string& name) {
-  return db_->Write([&](Poco::Data::Session& s) -> Status {
+  return WriteAndForget([&](Poco::Data::Session& s) -> Status {
     auto exists = UserExists(s, name);
     if (!exists.ok()) return exists.status();
     if (!*exists) return NoSuchUser(name);
@@ -102,7 +102,7 @@ Status UserStore::SetPassword(const std::string& name, const std::string& passwo
     return Status::InvalidArgument("passwords are at least 12 characters", "password");
   }
   CUSTOS_ASSIGN_OR_RETURN(std::string hash, core::HashPassword(password));
-  return db_->Write([&](Poco::Data::Session& s) -> Status {
+  return WriteAndForget([&](Poco::Data::Session& s) -> Status {
     Poco::Data::Statement update =
         (s << "UPDATE users SET password_hash = ? WHERE name = ?", bind(hash), bind(name));
     if (update.execute() != 1) return NoSuchUser(name);
@@ -113,7 +113,7 @@ Status UserStore::SetPassword(const std::string& name, const std::string& passwo
 Status UserStore::SetDisabled(const std::string& name, bool disabled) {
   int flag = disabled ? 1 : 0;
   std::string time = core::FormatRfc3339Millis(clock_.NowMillis());
-  return db_->Write([&](Poco::Data::Session& s) -> Status {
+  return WriteAndForget([&](Poco::Data::Session& s) -> Status {
     Poco::Data::Statement update =
         (s << "UPDATE users SET disabled = ? WHERE name = ?", bind(flag), bind(name));
     if (update.execute() != 1) return NoSuchUser(name);
@@ -124,10 +124,48 @@ Status UserStore::SetDisabled(const std::string& name, bool disabled) {
   });
 }
 
+Status UserStore::WriteAndForget(const std::function<Status(Poco::Data::Session&)>& fn) {
+  Status st = db_->Write(fn);
+  ForgetTokens();
+  return st;
+}
+
+void UserStore::ForgetTokens() const {
+  std::lock_guard lock(cache_mu_);
+  token_cache_.clear();
+  ++cache_generation_;  // a lookup that read the old rows must not cache them
+}
+
 Result<core::Principal> UserStore::Authenticate(std::string_view token) const {
   const Status denied = Status::Unauthorized("invalid or revoked credentials");
   if (token.substr(0, kTokenPrefix.size()) != kTokenPrefix || token.size() > 128) return denied;
   std::string hash = core::Sha256Hex(token);
+  const auto now_at = std::chrono::steady_clock::now();
+  uint64_t generation = 0;
+  {
+    std::lock_guard lock(cache_mu_);
+    generation = cache_generation_;
+    if (auto it = token_cache_.find(hash);
+        it != token_cache_.end() && now_at - it->second.at < kTokenCacheTtl) {
+      if (!it->second.principal) return denied;
+      return *it->second.principal;
+    }
+  }
+  auto answer = LookUpToken(hash);
+  if (!answer.ok()) return answer.status();
+  {
+    std::lock_guard lock(cache_mu_);
+    if (generation == cache_generation_) {
+      // Bounded: a flood of made-up tokens cannot grow it without limit.
+      if (token_cache_.size() >= 10000) token_cache_.clear();
+      token_cache_[hash] = CachedToken{*answer, now_at};
+    }
+  }
+  if (!*answer) return denied;
+  return **answer;
+}
+
+Result<std::optional<core::Principal>> UserStore::LookUpToken(const std::string& hash) const {
   std::vector<std::string> names, roles;
   std::vector<int> disabled;
   Status st = db_->Read([&](Poco::Data::Session& s) {
@@ -137,10 +175,10 @@ Result<core::Principal> UserStore::Authenticate(std::string_view token) const {
     return Status::Ok();
   });
   if (!st.ok()) return st;
-  if (names.empty() || disabled[0]) return denied;
+  if (names.empty() || disabled[0]) return std::optional<core::Principal>();
   auto role = core::ParseRole(roles[0]);
   if (!role) return Status::Corruption("user " + names[0] + " has an unknown role");
-  return core::Principal{names[0], *role};
+  return std::optional<core::Principal>(core::Principal{names[0], *role});
 }
 
 Result<core::Principal> UserStore::CheckPassword(const std::string& name,

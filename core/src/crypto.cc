@@ -13,13 +13,29 @@
 
 namespace custos::core {
 
+namespace {
+
+// SHA-256 fetched once. EVP_sha256() is fetched again from the provider on
+// every EVP_DigestInit_ex/EVP_Digest (a locked lookup), which costs as much as
+// hashing a Merkle node; a verifier hashes hundreds of thousands of those.
+// Never freed: it lives as long as the process.
+const EVP_MD* Sha256Md() {
+  static const EVP_MD* const md = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+    return fetched != nullptr ? fetched : EVP_sha256();
+  }();
+  return md;
+}
+
+}  // namespace
+
 struct Sha256Hasher::Impl {
   ossl::MdCtxPtr ctx{EVP_MD_CTX_new()};
 };
 
 Sha256Hasher::Sha256Hasher() : impl_(std::make_unique<Impl>()) {
   // Failure here means OpenSSL is unusable (out of memory): an invariant.
-  [[maybe_unused]] int rc = EVP_DigestInit_ex(impl_->ctx.get(), EVP_sha256(), nullptr);
+  [[maybe_unused]] int rc = EVP_DigestInit_ex(impl_->ctx.get(), Sha256Md(), nullptr);
   assert(rc == 1);
 }
 Sha256Hasher::~Sha256Hasher() = default;
@@ -38,10 +54,13 @@ std::string Sha256Hasher::Finish() {
 }
 
 std::string Sha256(std::string_view data) {
+  // One context per thread, re-initialised per call (no allocation).
+  thread_local ossl::MdCtxPtr ctx(EVP_MD_CTX_new());
   unsigned char md[32];
   unsigned int len = 0;
-  [[maybe_unused]] int rc =
-      EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  [[maybe_unused]] int rc = EVP_DigestInit_ex(ctx.get(), Sha256Md(), nullptr) == 1 &&
+                            EVP_DigestUpdate(ctx.get(), data.data(), data.size()) == 1 &&
+                            EVP_DigestFinal_ex(ctx.get(), md, &len) == 1;
   assert(rc == 1 && len == 32);
   return std::string(reinterpret_cast<char*>(md), 32);
 }

@@ -71,10 +71,11 @@ Status Fail(const std::string& why) { return Status::Corruption(why); }
 
 std::string MerkleLeafHash(std::string_view data) {
   // Bytes hashed: 0x00 || data.
-  Sha256Hasher h;
-  h.Update(std::string_view("\x00", 1));
-  h.Update(data);
-  return h.Finish();
+  std::string buf;
+  buf.reserve(1 + data.size());
+  buf.push_back('\x00');
+  buf.append(data);
+  return Sha256(buf);
 }
 
 std::string MerkleNodeHash(std::string_view left, std::string_view right) {

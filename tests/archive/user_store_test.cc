@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <thread>
 
 #include "custos/core/crypto.h"
 #include "fakes/fixed_clock.h"
@@ -49,6 +50,33 @@ TEST_F(UserStoreTest, UnknownMalformedAndRevokedTokensAreRejected) {
     EXPECT_EQ(users_->Authenticate(bad).status().code(), StatusCode::kUnauthorized) << bad;
   }
   ASSERT_TRUE(users_->RevokeTokens("ivan").ok());
+  EXPECT_EQ(users_->Authenticate(*token).status().code(), StatusCode::kUnauthorized);
+}
+
+TEST_F(UserStoreTest, ARememberedTokenStopsWorkingAtOnceWhenRevokedOrDisabled) {
+  ASSERT_TRUE(users_->AddUser("ivan", Role::kInvestigator).ok());
+  auto token = users_->IssueToken("ivan");
+  ASSERT_TRUE(users_->Authenticate(*token).ok());  // now remembered
+  ASSERT_TRUE(users_->Authenticate(*token).ok());
+  ASSERT_TRUE(users_->SetDisabled("ivan", true).ok());
+  EXPECT_EQ(users_->Authenticate(*token).status().code(), StatusCode::kUnauthorized);
+  ASSERT_TRUE(users_->SetDisabled("ivan", false).ok());
+  ASSERT_TRUE(users_->Authenticate(*token).ok());
+  ASSERT_TRUE(users_->RevokeTokens("ivan").ok());
+  EXPECT_EQ(users_->Authenticate(*token).status().code(), StatusCode::kUnauthorized);
+}
+
+TEST_F(UserStoreTest, AnotherProcessesRevocationTakesEffectWithinTheCacheTtl) {
+  ASSERT_TRUE(users_->AddUser("ivan", Role::kInvestigator).ok());
+  auto token = users_->IssueToken("ivan");
+  ASSERT_TRUE(users_->Authenticate(*token).ok());
+  // A second store on the same file stands for `custos user revoke` run
+  // beside the server.
+  auto db = SqliteDatabase::Open(dir_.file("custos.db"));
+  ASSERT_TRUE(db.ok());
+  UserStore cli(*db, clock_);
+  ASSERT_TRUE(cli.RevokeTokens("ivan").ok());
+  std::this_thread::sleep_for(kTokenCacheTtl + std::chrono::milliseconds(50));
   EXPECT_EQ(users_->Authenticate(*token).status().code(), StatusCode::kUnauthorized);
 }
 

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "custody_fixture.h"
 #include "custos/core/encoding.h"
 
@@ -63,6 +67,38 @@ TEST(Ed25519Test, RejectsTamperedOrMalformedSignatures) {
   auto other = Ed25519PrivateKey::Generate();
   ASSERT_TRUE(other.ok());
   EXPECT_FALSE(other->public_key().Verify("message", *sig));
+}
+
+TEST(Ed25519Test, OneKeyVerifiesManyMessagesFromManyThreads) {
+  // Verification contexts are reused between calls; a failed check must not
+  // poison the next one, and threads must not share a context.
+  auto key = Ed25519PrivateKey::Generate();
+  ASSERT_TRUE(key.ok());
+  const Ed25519PublicKey pub = key->public_key();
+  std::vector<std::pair<std::string, std::string>> signed_messages;
+  for (int i = 0; i < 64; ++i) {
+    std::string m = "entry " + std::to_string(i);
+    signed_messages.emplace_back(m, key->Sign(m).value());
+  }
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 20; ++round) {
+        for (size_t i = 0; i < signed_messages.size(); ++i) {
+          const auto& [m, sig] = signed_messages[i];
+          const bool tamper = (i + static_cast<size_t>(t + round)) % 3 == 0;
+          std::string s = sig;
+          if (tamper) s[5] ^= 0x40;
+          if (pub.Verify(m, s) == tamper) ++wrong;
+          // The neighbour's signature never verifies this message.
+          if (pub.Verify(m, signed_messages[(i + 1) % signed_messages.size()].second)) ++wrong;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(Ed25519Test, RejectsWrongSizedKeys) {

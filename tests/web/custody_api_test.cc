@@ -1,16 +1,24 @@
 // Chain of custody through the HTTP API: append, list, bundle, log proofs.
 #include <thread>
 
+#include "archive/document_fixtures.h"
 #include "custos/core/bundle.h"
 #include "custos/core/checkpoint.h"
 #include "custos/core/encoding.h"
 #include "custos/core/merkle.h"
+#include "custos/core/zip.h"
 #include "server_fixture.h"
 
 namespace custos::testing {
 namespace {
 
 using nlohmann::json;
+
+std::string Joined(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) out += l + "\n";
+  return out;
+}
 
 class CustodyApiTest : public ServerTest {
  protected:
@@ -57,8 +65,7 @@ TEST_F(CustodyApiTest, AppendsChainAndBundleVerifies) {
   EXPECT_EQ(bundle.header("Content-Type"), "application/zip");
   auto keys = Keys();
   auto report = core::VerifyBundle(bundle.body, keys, keys);
-  for (const auto& line : report.Lines()) SCOPED_TRACE(line);
-  EXPECT_TRUE(report.valid);
+  EXPECT_TRUE(report.valid) << Joined(report.Lines());
   ASSERT_NE(report.Find("record hash"), nullptr);
   EXPECT_EQ(report.Find("record hash")->state, core::CheckState::kPass);
 
@@ -138,6 +145,63 @@ TEST_F(CustodyApiTest, RejectsBadEntriesAndWrongRoles) {
   EXPECT_EQ(cur.Post("/api/v1/artifacts/nope/custody", Entry("intake")).status, 404);
   EXPECT_EQ(custody_->size(), 0u);
   EXPECT_EQ(As("anonymous").Get("/api/v1/artifacts/" + id + "/bundle").status, 404);
+}
+
+TEST_F(CustodyApiTest, BundleCarriesTheCitedDocumentsTheCallerMaySee) {
+  std::string id = NewArtifact();
+  auto pub = Upload(id, MakeTextPdf({"Seizure report 17"}), "report.pdf", {{"kind", "police_report"}});
+  auto sec = Upload(id, MakeTextPdf({"Informant statement"}), "informant.pdf",
+                    {{"kind", "police_report"}, {"visibility", "restricted"}}, "admin");
+  ASSERT_EQ(pub.status, 201) << pub.body;
+  ASSERT_EQ(sec.status, 201) << sec.body;
+  const std::string pub_sha = pub.json()["sha256"], sec_sha = sec.json()["sha256"];
+  json entry = Entry("seizure");
+  entry["documents"] = {pub_sha, sec_sha};
+  ASSERT_EQ(As("investigator").Post("/api/v1/artifacts/" + id + "/custody", entry).status, 201);
+  auto keys = Keys();
+
+  auto plain = As("verifier").Get("/api/v1/artifacts/" + id + "/bundle");
+  ASSERT_EQ(plain.status, 200);
+  EXPECT_EQ(plain.body.find("Seizure report 17"), std::string::npos);
+
+  // A verifier gets the public document's bytes, never the restricted one's.
+  auto mine = As("verifier").Get("/api/v1/artifacts/" + id + "/bundle?documents=1");
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  auto report = core::VerifyBundle(mine.body, keys, keys);
+  EXPECT_TRUE(report.valid) << Joined(report.Lines());
+  ASSERT_NE(report.Find("document " + pub_sha + " hash"), nullptr);
+  EXPECT_EQ(report.Find("document " + pub_sha + " hash")->state, core::CheckState::kPass);
+  EXPECT_EQ(report.Find("document " + sec_sha + " hash"), nullptr);
+  EXPECT_EQ(mine.body.find("Informant statement"), std::string::npos);
+
+  // An investigator gets both.
+  auto all = As("investigator").Get("/api/v1/artifacts/" + id + "/bundle?documents=true");
+  ASSERT_EQ(all.status, 200);
+  auto full = core::VerifyBundle(all.body, keys, keys);
+  EXPECT_TRUE(full.valid);
+  ASSERT_NE(full.Find("document " + sec_sha + " hash"), nullptr);
+  EXPECT_EQ(full.Find("document " + sec_sha + " hash")->state, core::CheckState::kPass);
+
+  // One altered byte in an included document, repacked with valid ZIP CRCs
+  // (as a forger would), fails that document's check and only that.
+  auto files = core::ReadZip(all.body);
+  ASSERT_TRUE(files.ok());
+  core::ZipWriter repack;
+  for (auto& f : *files) {
+    if (f.name == "documents/" + sec_sha) {
+      size_t at = f.data.find("Informant statement");
+      ASSERT_NE(at, std::string::npos);
+      f.data[at] = 'i';
+    }
+    ASSERT_TRUE(repack.Add(f.name, f.data).ok());
+  }
+  auto bad = core::VerifyBundle(repack.Finish(), keys, keys);
+  EXPECT_FALSE(bad.valid);
+  ASSERT_NE(bad.Find("document " + sec_sha + " hash"), nullptr) << Joined(bad.Lines());
+  EXPECT_EQ(bad.Find("document " + sec_sha + " hash")->state, core::CheckState::kFail);
+  EXPECT_EQ(bad.Find("document " + pub_sha + " hash")->state, core::CheckState::kPass);
+
+  EXPECT_EQ(As("verifier").Get("/api/v1/artifacts/" + id + "/bundle?documents=maybe").status, 400);
 }
 
 TEST_F(CustodyApiTest, RestrictedArtifactsCustodyIsHidden) {

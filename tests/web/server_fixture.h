@@ -65,6 +65,25 @@ class ServerTest : public ::testing::Test {
     return c;
   }
 
+  // Uploads `bytes` as multipart with metadata fields before the file.
+  HttpResult Upload(const std::string& id, const std::string& bytes, const std::string& filename,
+                    std::map<std::string, std::string> fields, const std::string& who = "curator",
+                    bool file_first = false) {
+    const std::string boundary = "----custos-test-boundary";
+    std::string body, file_part;
+    file_part += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" +
+                 filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + bytes + "\r\n";
+    if (file_first) body += file_part;
+    for (auto& [k, v] : fields) {
+      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" +
+              v + "\r\n";
+    }
+    if (!file_first) body += file_part;
+    body += "--" + boundary + "--\r\n";
+    return As(who).Request("POST", "/api/v1/artifacts/" + id + "/documents", body, {},
+                           "multipart/form-data; boundary=" + boundary);
+  }
+
   TempDir dir_;
   FixedClock clock_;
   std::unique_ptr<archive::Archive> archive_;

@@ -3,11 +3,20 @@
 // API tokens are 32 random bytes from the OS ("cus_" + base64url), shown once
 // and stored only as their SHA-256. Passwords are stored as scrypt hashes
 // (core::HashPassword). A disabled user's tokens and password stop working at
-// once. Thread-safe; every call blocks on the database.
+// once in this process; a change made by another process (the `custos user`
+// CLI beside a running server) within kTokenCacheTtl, because Authenticate
+// remembers recent answers for that long (it runs on every API request).
+// Thread-safe; every call blocks on the database.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "custos/archive/sqlite_database.h"
@@ -25,6 +34,8 @@ struct User {
   std::string created_at;
   int tokens = 0;
 };
+
+inline constexpr std::chrono::seconds kTokenCacheTtl{1};
 
 class UserStore {
  public:
@@ -56,8 +67,25 @@ class UserStore {
   core::Result<int64_t> CountUsers() const;
 
  private:
+  // db_->Write, then ForgetTokens(): every change to users or tokens.
+  core::Status WriteAndForget(const std::function<core::Status(Poco::Data::Session&)>& fn);
+  void ForgetTokens() const;
+  // The principal behind a token hash; nullopt when unknown or disabled.
+  core::Result<std::optional<core::Principal>> LookUpToken(const std::string& hash) const;
+
   std::shared_ptr<SqliteDatabase> db_;
   const core::Clock& clock_;
+
+  // Recent Authenticate answers by token hash: the principal, or nullopt for
+  // a refusal. Emptied by every write of this store; entries older than
+  // kTokenCacheTtl are ignored.
+  struct CachedToken {
+    std::optional<core::Principal> principal;
+    std::chrono::steady_clock::time_point at;
+  };
+  mutable std::mutex cache_mu_;
+  mutable std::unordered_map<std::string, CachedToken> token_cache_;
+  mutable uint64_t cache_generation_ = 0;
 };
 
 // A random password for first start: 20 characters of base64url (120 bits).
