@@ -16,10 +16,15 @@ constexpr const char* kUsage = R"USAGE(usage:
       writes the artifact's verification bundle (zip): custody entries, inclusion
       proofs, the signed checkpoint and the record; --documents adds the cited
       documents. Verify it with: custos-verify FILE --key "$(custos key show)"
+  custos export dossier|csv|lido ...   see custos export dossier --help
 )USAGE";
 }  // namespace
 
 int RunExport(int argc, char** argv) {
+  if (argc >= 2) {
+    std::string_view what = argv[1];
+    if (what == "dossier" || what == "csv" || what == "lido") return RunExportInterchange(argc, argv);
+  }
   auto args = ParseArgs(argc, argv, 1, {"data", "o", "output"}, {"help", "documents"});
   if (!args.ok()) {
     std::cerr << "custos export: " << args.status().message() << "\n" << kUsage;
@@ -64,7 +69,9 @@ int RunExport(int argc, char** argv) {
     std::cerr << "custos export: " << artifact.status().ToString() << "\n";
     return 1;
   }
-  auto zip = archive::BuildCustodyBundle(**archive, **log, *artifact, args->Has("documents"));
+  auto zip = archive::BuildCustodyBundle(
+      **archive, **log, *artifact,
+      args->Has("documents") ? archive::BundleDocuments::kAll : archive::BundleDocuments::kNone);
   if (!zip.ok()) {
     std::cerr << "custos export: " << zip.status().ToString() << "\n";
     return 1;

@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "custody_bundle.h"
+#include "document_access.h"
 #include "custos/archive/document_store.h"
 #include "custos/core/blob_store.h"
 #include "custos/core/crypto.h"
@@ -69,8 +70,9 @@ Result<NewDocument> MetadataFrom(const Poco::Net::NameValueCollection& form,
 class UploadHandler final : public Poco::Net::PartHandler {
  public:
   UploadHandler(App& app, const RequestContext& ctx, std::string artifact_id,
-                const Poco::Net::HTMLForm& form)
-      : app_(app), ctx_(ctx), artifact_id_(std::move(artifact_id)), form_(form) {}
+                const Poco::Net::HTMLForm& form, const UploadPrecheck& precheck)
+      : app_(app), ctx_(ctx), artifact_id_(std::move(artifact_id)), form_(form),
+        precheck_(precheck) {}
   ~UploadHandler() override {
     if (!spool_.empty()) std::filesystem::remove(spool_);
   }
@@ -97,6 +99,7 @@ class UploadHandler final : public Poco::Net::PartHandler {
     filename_ = filename;
     if (form_.has("kind")) {
       result_ = Upload(stream);
+      if (!result_->ok()) stream.ignore(std::numeric_limits<std::streamsize>::max());
       return;
     }
     auto rnd = core::RandomBytes(12);
@@ -128,6 +131,9 @@ class UploadHandler final : public Poco::Net::PartHandler {
 
  private:
   Result<archive::UploadResult> Upload(std::istream& in) {
+    // The fields read so far must pass (e.g. a page form's CSRF token)
+    // before anything is stored.
+    if (precheck_) CUSTOS_RETURN_IF_ERROR(precheck_(form_));
     CUSTOS_ASSIGN_OR_RETURN(NewDocument meta, MetadataFrom(form_, filename_));
     if (meta.visibility == core::Visibility::kRestricted &&
         !core::CanSeeRestricted(ctx_.principal.role) &&
@@ -142,6 +148,7 @@ class UploadHandler final : public Poco::Net::PartHandler {
   const RequestContext& ctx_;
   std::string artifact_id_;
   const Poco::Net::HTMLForm& form_;
+  const UploadPrecheck& precheck_;
   std::string filename_;
   std::string spool_;
   bool seen_file_ = false;
@@ -165,6 +172,8 @@ json MetadataJson(const archive::DocumentMetadata& m) {
           {"thumbnail", "/api/v1/documents/" + m.sha256 + "/preview?page=1&size=thumb"}};
 }
 
+}  // namespace
+
 // Whether the caller may see the document: restricted ones need the role; a
 // public one needs at least one linked record the caller may see.
 Result<Document> LoadVisibleDocument(App& app, const RequestContext& ctx, const std::string& sha,
@@ -185,6 +194,8 @@ Result<Document> LoadVisibleDocument(App& app, const RequestContext& ctx, const 
   doc->artifact_ids = std::move(visible);
   return doc;
 }
+
+namespace {
 
 json DocumentJson(const Document& d) {
   json j = MetadataJson(d.metadata);
@@ -211,9 +222,12 @@ json DocumentJson(const Document& d) {
   return j;
 }
 
-Result<Reply> UploadDocument(App& app, RequestContext& ctx) {
+}  // namespace
+
+Result<archive::UploadResult> ReceiveDocumentUpload(App& app, RequestContext& ctx,
+                                                    const std::string& id,
+                                                    const UploadPrecheck& precheck) {
   CUSTOS_RETURN_IF_ERROR(RequireWriter(ctx));
-  const std::string& id = ctx.path_params.at("id");
   CUSTOS_ASSIGN_OR_RETURN(core::Artifact artifact, LoadVisibleArtifact(app, ctx, id));
   auto& req = ctx.request;
   std::string type = req.getContentType();
@@ -228,7 +242,7 @@ Result<Reply> UploadDocument(App& app, RequestContext& ctx) {
   Poco::Net::HTMLForm form;
   form.setFieldLimit(32);
   form.setValueLengthLimit(20000);
-  UploadHandler handler(app, ctx, id, form);
+  UploadHandler handler(app, ctx, id, form, precheck);
   try {
     form.load(req, req.stream(), handler);
   } catch (const Poco::Exception& e) {
@@ -237,6 +251,14 @@ Result<Reply> UploadDocument(App& app, RequestContext& ctx) {
   ctx.body_consumed = true;
   CUSTOS_ASSIGN_OR_RETURN(auto result, handler.Finish());
   app.Written();
+  return result;
+}
+
+namespace {
+
+Result<Reply> UploadDocument(App& app, RequestContext& ctx) {
+  CUSTOS_ASSIGN_OR_RETURN(auto result,
+                          ReceiveDocumentUpload(app, ctx, ctx.path_params.at("id"), nullptr));
   json out = DocumentJson(result.document);
   out["created"] = result.created;
   out["linked"] = result.linked;

@@ -44,16 +44,6 @@ std::string ClientIp(const RequestContext& ctx) {
   }
 }
 
-Reply Redirect(const std::string& to) {
-  Reply r;
-  r.status = 303;
-  r.content_type = "text/plain; charset=utf-8";
-  r.body = "see " + to + "\n";
-  r.headers.emplace_back("Location", to);
-  r.headers.emplace_back("Cache-Control", "no-store");
-  return r;
-}
-
 // Only local paths are followed after login (no open redirect).
 std::string SafeNext(const std::string& next) {
   if (next.empty() || next[0] != '/' || (next.size() > 1 && (next[1] == '/' || next[1] == '\\'))) {
@@ -297,7 +287,8 @@ Result<Reply> SearchPage(App& app, RequestContext& ctx) {
                                     (k == "century" ? CenturyLabel(v) : Humanize(v))},
                       {"href", Href(Without(Without(params, k, v), "page"))}});
   }
-  data["active_filters"] = active.empty() ? json(false) : active;
+  data["has_active_filters"] = !active.empty();  // a list section would repeat the <p>
+  data["active_filters"] = active;
   return HtmlPage(app, ctx, "search", data);
 }
 
@@ -456,6 +447,20 @@ Reply HtmlError(App& app, const RequestContext& ctx, const Status& s) {
   return r;
 }
 
+Reply Redirect(const std::string& to) {
+  Reply r;
+  r.status = 303;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = "see " + to + "\n";
+  r.headers.emplace_back("Location", to);
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+Reply SignInFirst(const RequestContext& ctx) {
+  return Redirect("/login?next=" + UrlEncode(ctx.request.getURI()));
+}
+
 Router::Handler PageHandler(App& app, std::function<Result<Reply>(RequestContext&)> fn) {
   return [&app, fn = std::move(fn)](RequestContext& ctx) -> Result<Reply> {
     Result<Reply> r = fn(ctx);
@@ -485,7 +490,10 @@ void AddPageRoutes(Router& router, App& app) {
     return r;
   });
   router.Add("GET", "/static/{file}", [&app](RequestContext& ctx) { return StaticFile(app, ctx); });
+  AddEditPageRoutes(router, app);  // first: /artifacts/new before /artifacts/{id}
   AddArtifactPageRoutes(router, app);
+  AddDocumentPageRoutes(router, app);
+  AddAdminPageRoutes(router, app);
 }
 
 }  // namespace custos::web

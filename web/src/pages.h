@@ -46,6 +46,18 @@ std::string Humanize(std::string s);
 // Percent-encodes a query-string value.
 std::string UrlEncode(const std::string& s);
 
+// A 303 See Other to a local path.
+Reply Redirect(const std::string& to);
+// A 303 to the login form that comes back to this page afterwards.
+Reply SignInFirst(const RequestContext& ctx);
+
 void AddArtifactPageRoutes(Router& router, App& app);
+// /artifacts/new, /artifacts/{id}/edit, the document upload and custody
+// forms (pages_edit.cc).
+void AddEditPageRoutes(Router& router, App& app);
+// /documents/{sha256} (pages_document.cc).
+void AddDocumentPageRoutes(Router& router, App& app);
+// /admin/users (pages_admin.cc).
+void AddAdminPageRoutes(Router& router, App& app);
 
 }  // namespace custos::web

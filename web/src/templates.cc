@@ -27,7 +27,11 @@ mst::data ToData(const json& j) {
       for (const auto& v : j) d.push_back(ToData(v));
       return d;
     }
-    case json::value_t::string: return mst::data(j.get<std::string>());
+    case json::value_t::string:
+      // kainjow treats "" as true in {{#x}} sections; an empty field should
+      // hide its section (and render as nothing), so it becomes false.
+      if (j.get_ref<const std::string&>().empty()) return mst::data(false);
+      return mst::data(j.get<std::string>());
     case json::value_t::boolean: return mst::data(j.get<bool>());
     case json::value_t::number_integer:
     case json::value_t::number_unsigned:

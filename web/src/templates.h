@@ -3,6 +3,11 @@
 // from the index, which escape and mark matches themselves, and the rendered
 // page body inside the layout).
 //
+// The document viewer's page text is also HTML already (escaped, then the
+// search words marked: pages_document.h). Empty strings are falsy in
+// sections ({{#x}} hides, {{^x}} shows); numbers are strings, so 0 is truthy:
+// pass a boolean for such conditions.
+//
 // Templates and static files are read from a folder at run time: the
 // CUSTOS_TEMPLATES environment variable, else the source tree's templates/
 // (compile definition CUSTOS_TEMPLATES_DIR). Files are cached after the first
