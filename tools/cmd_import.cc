@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "custos/archive/csv_reader.h"
 #include "custos/archive/data_dir.h"
+#include "custos/archive/importer.h"
 #include "custos/archive/lido_reader.h"
 #include "custos/core/artifact_derive.h"
 
@@ -26,7 +27,9 @@ artifact fields; or LIDO XML (.xml, .lido; a lido:lido record, a lidoWrap or
 an OAI-PMH response), recognised by extension or by its first bytes. A CSV or
 LIDO file is checked whole before anything from it is written: a malformed
 or hostile file imports nothing. Re-importing is idempotent: a record
-whose id exists is updated when it differs and left alone when it does not.
+whose id exists is updated when it differs and left alone when it does not;
+a record without an id is matched to the record sharing one of its
+identifiers (type and value), when exactly one does.
 Bad records are reported with their line and id; good ones go in.
 
   --dry-run   validate everything, write nothing
@@ -62,10 +65,6 @@ Format DetectFormat(const std::string& file) {
   return Format::kCsv;
 }
 
-struct Summary {
-  int64_t created = 0, updated = 0, unchanged = 0, rejected = 0;
-};
-
 class Progress {
  public:
   Progress() : tty_(isatty(STDERR_FILENO)), start_(std::chrono::steady_clock::now()) {}
@@ -88,44 +87,16 @@ class Progress {
   std::chrono::steady_clock::time_point start_, last_{};
 };
 
-struct Pending {
-  std::string file;
-  int64_t line;
-  core::Artifact record;
-};
-
-void Reject(Summary& sum, const std::string& file, int64_t line, const std::string& id,
-            const std::string& why) {
-  ++sum.rejected;
-  std::cerr << "rejected: " << file << ":" << line << (id.empty() ? "" : " id " + id) << ": "
-            << why << "\n";
-}
-
-bool Flush(core::RecordStore& store, std::vector<Pending>& pending, Summary& sum) {
-  if (pending.empty()) return true;
-  std::vector<core::Artifact> batch;
-  batch.reserve(pending.size());
-  for (auto& p : pending) batch.push_back(p.record);
-  auto result = store.UpsertArtifacts(std::move(batch), "import");
-  if (!result.ok()) {
-    std::cerr << "custos import: write failed, this batch of " << pending.size()
-              << " records was not imported: " << result.status().ToString() << "\n";
-    return false;
+// Prints the importer's rejections not printed yet (flushed per file, so
+// they name the right file).
+void PrintRejections(const archive::RecordImporter& importer, const std::string& file,
+                     size_t& printed) {
+  const auto& r = importer.report().rejections;
+  for (; printed < r.size(); ++printed) {
+    std::cerr << "rejected: " << file << ":" << r[printed].where
+              << (r[printed].id.empty() ? "" : " id " + r[printed].id) << ": "
+              << r[printed].reason << "\n";
   }
-  for (size_t i = 0; i < result->size(); ++i) {
-    const auto& r = (*result)[i];
-    if (!r.ok()) {
-      Reject(sum, pending[i].file, pending[i].line, pending[i].record.id, r.status().ToString());
-      continue;
-    }
-    switch (*r) {
-      case core::UpsertOutcome::kCreated: ++sum.created; break;
-      case core::UpsertOutcome::kUpdated: ++sum.updated; break;
-      case core::UpsertOutcome::kUnchanged: ++sum.unchanged; break;
-    }
-  }
-  pending.clear();
-  return true;
 }
 
 }  // namespace
@@ -163,13 +134,22 @@ int RunImport(int argc, char** argv) {
     std::cerr << "custos import: " << archive.status().ToString() << "\n";
     return 1;
   }
-  auto& store = (*archive)->records();
+  archive::ImportPolicy policy;
+  policy.actor = "import";
+  policy.dry_run = dry_run;
+  policy.may_see_restricted = true;  // the operator's own data directory
+  policy.batch_size = batch_size;
+  archive::RecordImporter importer((*archive)->records(), policy);
+  size_t printed = 0;
 
-  Summary sum;
   Progress progress;
   int64_t seen = 0;
-  std::vector<Pending> pending;
   bool file_failed = false;
+  auto write_failed = [&](const core::Status& st) {
+    std::cerr << "custos import: write failed, the current batch was not imported: "
+              << st.ToString() << "\n";
+    return 1;
+  };
   for (const std::string& file : args->positional) {
     const Format format = DetectFormat(file);
     if (format != Format::kJsonLines) {
@@ -192,36 +172,27 @@ int RunImport(int argc, char** argv) {
         file_failed = true;
         continue;
       }
-      bool write_failed = false;
-      auto take = [&](int64_t where, const std::string& id, core::Result<core::Artifact> a) -> core::Status {
+      core::Status write_error;
+      auto take = [&](int64_t where, const std::string& id,
+                      core::Result<core::Artifact> a) -> core::Status {
         ++seen;
-        if (!a.ok()) {
-          Reject(sum, file, where, id, a.status().ToString());
-          return core::Status::Ok();
-        }
-        if (auto st = core::DeriveArtifactFields(*a); !st.ok()) {
-          Reject(sum, file, where, a->id, st.ToString());
-          return core::Status::Ok();
-        }
-        if (dry_run) return core::Status::Ok();
-        pending.push_back({file, where, std::move(a).value()});
-        if (pending.size() >= batch_size && !Flush(store, pending, sum)) {
-          write_failed = true;
-          return core::Status::IOError("write failed");
-        }
+        write_error = importer.Add(where, id, std::move(a));
+        if (!write_error.ok()) return write_error;
         progress.Report(seen);
         return core::Status::Ok();
       };
       core::Status st = format == Format::kLido
-                      ? archive::ReadLidoFile(file,
-                                              [&](archive::LidoRecord&& r) {
-                                                return take(r.line, r.lido_rec_id,
-                                                            std::move(r.artifact));
-                                              })
-                      : archive::ReadCsvFile(file, [&](archive::CsvRecord&& r) {
-                          return take(r.row, r.id, std::move(r.artifact));
-                        });
-      if (write_failed) return 1;
+                            ? archive::ReadLidoFile(file,
+                                                    [&](archive::LidoRecord&& r) {
+                                                      return take(r.line, r.lido_rec_id,
+                                                                  std::move(r.artifact));
+                                                    })
+                            : archive::ReadCsvFile(file, [&](archive::CsvRecord&& r) {
+                                return take(r.row, r.id, std::move(r.artifact));
+                              });
+      if (!write_error.ok()) return write_failed(write_error);
+      if (auto f = importer.Finish(); !f.ok()) return write_failed(f);
+      PrintRejections(importer, file, printed);
       if (!st.ok()) {
         std::cerr << "custos import: " << file << ": " << st.ToString() << "\n";
         file_failed = true;
@@ -241,28 +212,26 @@ int RunImport(int argc, char** argv) {
       if (line.find_first_not_of(" \t") == std::string::npos) continue;
       ++seen;
       auto j = nlohmann::json::parse(line, nullptr, false);
+      core::Status st;
       if (j.is_discarded()) {
-        Reject(sum, file, line_no, "", "malformed JSON");
-        continue;
+        st = importer.Add(line_no, "", core::Status::InvalidArgument("malformed JSON"));
+      } else {
+        std::string id = j.is_object() && j.contains("id") && j["id"].is_string() ? j["id"] : "";
+        st = importer.Add(line_no, id, core::ArtifactFromJson(j));
       }
-      auto a = core::ArtifactFromJson(j);
-      std::string id = j.is_object() && j.contains("id") && j["id"].is_string() ? j["id"] : "";
-      if (!a.ok()) {
-        Reject(sum, file, line_no, id, a.status().ToString());
-        continue;
-      }
-      if (auto st = core::DeriveArtifactFields(*a); !st.ok()) {
-        Reject(sum, file, line_no, id, st.ToString());
-        continue;
-      }
-      if (dry_run) continue;
-      pending.push_back({file, line_no, std::move(a).value()});
-      if (pending.size() >= batch_size && !Flush(store, pending, sum)) return 1;
+      if (!st.ok()) return write_failed(st);
       progress.Report(seen);
     }
+    if (auto f = importer.Finish(); !f.ok()) return write_failed(f);
+    PrintRejections(importer, file, printed);
   }
-  if (!dry_run && !Flush(store, pending, sum)) return 1;
+  if (auto f = importer.Finish(); !f.ok()) return write_failed(f);
   progress.Report(seen, true);
+  const auto& sum = importer.report();
+  if (sum.rejected > static_cast<int64_t>(printed)) {
+    std::cerr << "(" << sum.rejected - static_cast<int64_t>(printed)
+              << " more rejections not listed)\n";
+  }
   std::cout << (dry_run ? "dry run: " : "") << "created " << sum.created << ", updated "
             << sum.updated << ", unchanged " << sum.unchanged << ", rejected " << sum.rejected
             << " (" << seen << " records read)" << std::endl;

@@ -12,5 +12,7 @@ int RunExport(int argc, char** argv);  // argv[0] == "export"
 int RunFsck(int argc, char** argv);    // argv[0] == "fsck"
 int RunReindex(int argc, char** argv); // argv[0] == "reindex"
 int RunBag(int argc, char** argv);     // argv[0] == "bag"
+// export dossier|csv|lido (cmd_export_interchange.cc); argv[0] == "export"
+int RunExportInterchange(int argc, char** argv);
 
 }  // namespace custos::tools

@@ -14,7 +14,8 @@ Commands:
   user     manage users and API tokens (add, list, token, password, disable, enable)
   import   import artifact records from JSON Lines, CSV or LIDO XML files
   key      show or rotate the custody log's signing key
-  export   export an artifact's verification bundle
+  export   export an artifact's verification bundle or BagIt dossier, or all records
+           as CSV or LIDO (export bundle|dossier|csv|lido)
   reindex  rebuild the search index from the store (no downtime)
   fsck     check records, the custody log and its checkpoints; non-zero on any problem
   bag      validate a BagIt bag (bag validate PATH)

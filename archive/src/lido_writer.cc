@@ -243,6 +243,20 @@ Result<std::string> ArtifactToLidoXml(const core::Artifact& a) {
                      static_cast<size_t>(xmlBufferLength(buf.get())));
 }
 
+Result<std::string> ArtifactToLidoElement(const core::Artifact& a) {
+  BufferPtr buf(xmlBufferCreate());
+  if (!buf) return Status::Internal("out of memory");
+  WriterPtr writer(xmlNewTextWriterMemory(buf.get(), 0));
+  if (!writer) return Status::Internal("cannot create XML writer");
+  W w(writer.get());
+  WriteRecord(w, a, /*declare_namespace=*/true);
+  w.Check(xmlTextWriterFlush(writer.get()));
+  writer.reset();
+  if (!w.ok()) return Status::Internal("LIDO writer failed for " + a.id);
+  return std::string(reinterpret_cast<const char*>(xmlBufferContent(buf.get())),
+                     static_cast<size_t>(xmlBufferLength(buf.get())));
+}
+
 struct LidoWrapWriter::Impl {
   WriterPtr writer;
   std::string path;

@@ -3,6 +3,8 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 
+#include <algorithm>
+
 #include "custos/core/crypto.h"
 
 namespace custos::archive {
@@ -302,6 +304,72 @@ Result<core::ArtifactPage> SqliteRecordStore::ListArtifacts(int64_t offset, int 
     page.items.push_back(std::move(rec).value());
   }
   return page;
+}
+
+Result<std::vector<core::ModifiedRecord>> SqliteRecordStore::ListModified(
+    const core::ModifiedQuery& q) const {
+  // Only bound parameters carry caller values; the SQL text is fixed per
+  // combination of filters. Ids and times are read first and the documents
+  // after, so the sort never carries the JSON.
+  std::string sql = "SELECT doc, deleted FROM artifacts WHERE 1 = 1";
+  std::vector<std::string> params;
+  auto where = [&](const char* clause, const std::string& value) {
+    sql += clause;
+    params.push_back(value);
+  };
+  if (!q.include_deleted) sql += " AND deleted = 0";
+  if (!q.include_restricted) sql += " AND visibility = 'public'";
+  if (!q.id.empty()) where(" AND id = ?", q.id);
+  if (!q.from.empty()) where(" AND updated_at >= ?", q.from);
+  if (!q.until.empty()) where(" AND updated_at <= ?", q.until);
+  if (!q.status.empty()) where(" AND status = ?", q.status);
+  if (q.country == "*") {
+    sql += " AND coalesce(json_extract(doc, '$.country_of_origin'), '') <> ''";
+  } else if (!q.country.empty()) {
+    where(" AND json_extract(doc, '$.country_of_origin') = ?", q.country);
+  }
+  if (!q.after_time.empty()) {
+    sql += " AND (updated_at > ? OR (updated_at = ? AND id > ?))";
+    params.push_back(q.after_time);
+    params.push_back(q.after_time);
+    params.push_back(q.after_id);
+  }
+  sql += " ORDER BY updated_at, id LIMIT ?";
+  Poco::Int64 lim = std::max(q.limit, 0);
+  std::vector<std::string> docs;
+  std::vector<int> deleted;
+  Status st = db_->Read([&](Poco::Data::Session& s) {
+    Poco::Data::Statement stmt(s);
+    stmt << sql;
+    for (auto& p : params) stmt, use(p);
+    stmt, use(lim), into(docs), into(deleted), now;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  std::vector<core::ModifiedRecord> out;
+  out.reserve(docs.size());
+  for (size_t i = 0; i < docs.size(); ++i) {
+    auto rec = Load(docs[i]);
+    if (!rec.ok()) return rec.status();
+    out.push_back({std::move(rec).value(), deleted[i] != 0});
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> SqliteRecordStore::DistinctCountries(
+    bool include_restricted) const {
+  std::vector<std::string> out;
+  std::string sql =
+      "SELECT DISTINCT json_extract(doc, '$.country_of_origin') AS c FROM artifacts "
+      "WHERE deleted = 0 AND coalesce(c, '') <> ''";
+  if (!include_restricted) sql += " AND visibility = 'public'";
+  sql += " ORDER BY c";
+  Status st = db_->Read([&](Poco::Data::Session& s) {
+    s << sql, into(out), now;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
 }
 
 Result<std::vector<core::Change>> SqliteRecordStore::ChangesSince(int64_t after_seq,

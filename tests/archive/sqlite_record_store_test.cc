@@ -258,3 +258,85 @@ TEST(DataDirTest, CreatesPrivateDirectories) {
 
 }  // namespace
 }  // namespace custos::archive
+
+namespace custos::archive {
+namespace {
+
+// ListModified: the harvesting order and filters OAI-PMH relies on.
+class SqliteRecordStoreModifiedTest : public SqliteRecordStoreTest {};
+
+TEST_F(SqliteRecordStoreModifiedTest, OrdersByTimeThenIdAndResumesAfterAPosition) {
+  ASSERT_TRUE(store_->CreateArtifact(Make("B", "b"), "c").ok());
+  ASSERT_TRUE(store_->CreateArtifact(Make("A", "a"), "c").ok());
+  clock_.Advance(1000);
+  ASSERT_TRUE(store_->CreateArtifact(Make("C", "c"), "c").ok());
+  core::ModifiedQuery q;
+  auto all = store_->ListModified(q);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  std::vector<std::string> ids;
+  for (const auto& r : *all) ids.push_back(r.record.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"a", "b", "c"}));
+  // Resume after "a": an edit of "a" moves it behind the position.
+  q.after_time = (*all)[0].record.updated_at;
+  q.after_id = "a";
+  clock_.Advance(1000);
+  auto a = store_->GetArtifact("a");
+  ASSERT_TRUE(store_->UpdateArtifact(Make("A2", "a"), a->version, "c").ok());
+  auto rest = store_->ListModified(q);
+  ids.clear();
+  for (const auto& r : *rest) ids.push_back(r.record.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"b", "c", "a"}));
+  q.limit = 1;
+  EXPECT_EQ(store_->ListModified(q)->size(), 1u);
+}
+
+TEST_F(SqliteRecordStoreModifiedTest, FiltersAndTombstones) {
+  auto seized = Make("Seized", "s");
+  seized.status = core::ArtifactStatus::kSeized;
+  seized.country_of_origin = "IT";
+  auto hidden = Make("Hidden", "h");
+  hidden.visibility = core::Visibility::kRestricted;
+  hidden.country_of_origin = "PE";
+  ASSERT_TRUE(store_->CreateArtifact(seized, "c").ok());
+  ASSERT_TRUE(store_->CreateArtifact(hidden, "c").ok());
+  ASSERT_TRUE(store_->CreateArtifact(Make("Plain", "p"), "c").ok());
+  clock_.Advance(5000);
+  ASSERT_TRUE(store_->DeleteArtifact("p", std::nullopt, "c").ok());
+
+  auto ids = [&](core::ModifiedQuery q) {
+    std::vector<std::string> out;
+    auto rows = store_->ListModified(q);
+    EXPECT_TRUE(rows.ok());
+    for (const auto& r : *rows) out.push_back(r.record.id + (r.deleted ? "(deleted)" : ""));
+    return out;
+  };
+  core::ModifiedQuery q;
+  EXPECT_EQ(ids(q), (std::vector<std::string>{"s", "p(deleted)"}));
+  q.include_deleted = false;
+  EXPECT_EQ(ids(q), (std::vector<std::string>{"s"}));
+  q = {};
+  q.include_restricted = true;
+  EXPECT_EQ(ids(q), (std::vector<std::string>{"h", "s", "p(deleted)"}));
+  q = {};
+  q.status = "seized";
+  EXPECT_EQ(ids(q), (std::vector<std::string>{"s"}));
+  q = {};
+  q.country = "*";
+  EXPECT_EQ(ids(q), (std::vector<std::string>{"s"}));
+  q.country = "PE";
+  EXPECT_TRUE(ids(q).empty());
+  q = {};
+  q.from = core::FormatRfc3339Millis(clock_.NowMillis());
+  EXPECT_EQ(ids(q), (std::vector<std::string>{"p(deleted)"}));
+  q = {};
+  q.until = core::FormatRfc3339Millis(clock_.NowMillis() - 1);
+  EXPECT_EQ(ids(q), (std::vector<std::string>{"s"}));
+  q = {};
+  q.id = "h";
+  EXPECT_TRUE(ids(q).empty());
+  EXPECT_EQ(*store_->DistinctCountries(false), std::vector<std::string>{"IT"});
+  EXPECT_EQ(*store_->DistinctCountries(true), (std::vector<std::string>{"IT", "PE"}));
+}
+
+}  // namespace
+}  // namespace custos::archive

@@ -136,6 +136,50 @@ class InMemoryRecordStore : public core::RecordStore {
     return page;
   }
 
+  core::Result<std::vector<core::ModifiedRecord>> ListModified(
+      const core::ModifiedQuery& q) const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<core::ModifiedRecord> all;
+    for (const auto& [id, e] : records_) {
+      const core::Artifact& a = e.current;
+      if (e.deleted && !q.include_deleted) continue;
+      if (!q.include_restricted && a.visibility == core::Visibility::kRestricted) continue;
+      if (!q.id.empty() && id != q.id) continue;
+      if (!q.from.empty() && a.updated_at < q.from) continue;
+      if (!q.until.empty() && a.updated_at > q.until) continue;
+      if (!q.status.empty() && core::ToString(a.status) != q.status) continue;
+      if (q.country == "*" ? a.country_of_origin.empty()
+                           : !q.country.empty() && a.country_of_origin != q.country) {
+        continue;
+      }
+      if (!q.after_time.empty() &&
+          std::pair(a.updated_at, id) <= std::pair(q.after_time, q.after_id)) {
+        continue;
+      }
+      all.push_back({a, e.deleted});
+    }
+    std::sort(all.begin(), all.end(), [](const auto& x, const auto& y) {
+      return std::pair(x.record.updated_at, x.record.id) <
+             std::pair(y.record.updated_at, y.record.id);
+    });
+    if (static_cast<int>(all.size()) > q.limit) all.resize(static_cast<size_t>(q.limit));
+    return all;
+  }
+
+  core::Result<std::vector<std::string>> DistinctCountries(
+      bool include_restricted) const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<std::string> out;
+    for (const auto& [id, e] : records_) {
+      if (e.deleted || e.current.country_of_origin.empty()) continue;
+      if (!include_restricted && e.current.visibility == core::Visibility::kRestricted) continue;
+      out.push_back(e.current.country_of_origin);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
   core::Result<std::vector<core::Change>> ChangesSince(int64_t after_seq,
                                                        int limit) const override {
     std::lock_guard<std::mutex> lock(mu_);

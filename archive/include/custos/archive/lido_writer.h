@@ -20,6 +20,9 @@ using core::Status;
 // A complete XML document holding one lido:lido element for `a`.
 // Internal on a libxml2 writer failure (out of memory).
 Result<std::string> ArtifactToLidoXml(const core::Artifact& a);
+// The lido:lido element alone (no XML declaration), declaring the LIDO
+// namespace, for embedding in another document (an OAI-PMH <metadata>).
+Result<std::string> ArtifactToLidoElement(const core::Artifact& a);
 
 // Streams a lido:lidoWrap to a file, one record at a time.
 class LidoWrapWriter {

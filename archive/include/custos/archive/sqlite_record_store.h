@@ -32,6 +32,10 @@ class SqliteRecordStore final : public core::RecordStore {
   core::Result<std::vector<core::Revision>> History(std::string_view id) const override;
   core::Result<core::ArtifactPage> ListArtifacts(int64_t offset, int limit,
                                                  bool include_restricted) const override;
+  core::Result<std::vector<core::ModifiedRecord>> ListModified(
+      const core::ModifiedQuery& q) const override;
+  core::Result<std::vector<std::string>> DistinctCountries(
+      bool include_restricted) const override;
   core::Result<std::vector<core::Change>> ChangesSince(int64_t after_seq,
                                                        int limit) const override;
   core::Result<int64_t> LastChangeSeq() const override;

@@ -56,6 +56,29 @@ struct ArtifactPage {
   int64_t total = 0;
 };
 
+// A record in modification order, for harvesting (OAI-PMH): the live record,
+// or a tombstone keeping the record as it was when deleted.
+struct ModifiedRecord {
+  Artifact record;  // record.updated_at is the modification (or deletion) time
+  bool deleted = false;
+};
+
+// Which records ListModified returns. Times compare as the stored RFC 3339
+// strings with milliseconds ("2025-11-22T08:26:40.000Z"), bounds inclusive.
+struct ModifiedQuery {
+  std::string from;     // updated_at >= from; empty: no lower bound
+  std::string until;    // updated_at <= until; empty: no upper bound
+  std::string status;   // ArtifactStatus name; empty: any
+  std::string country;  // country_of_origin; "*": any non-empty; empty: any
+  // Resume strictly after this (updated_at, id) position; empty: from the start.
+  std::string after_time;
+  std::string after_id;
+  std::string id;  // only this record; empty: all
+  bool include_restricted = false;
+  bool include_deleted = true;
+  int limit = 100;
+};
+
 class RecordStore {
  public:
   virtual ~RecordStore() = default;
@@ -94,6 +117,14 @@ class RecordStore {
   // Live records ordered by id; restricted ones only when asked.
   virtual Result<ArtifactPage> ListArtifacts(int64_t offset, int limit,
                                              bool include_restricted) const = 0;
+
+  // Records (and, when asked, tombstones) matching `q`, ordered by
+  // (updated_at, id) ascending, at most q.limit. A record changed after a
+  // caller's position moves behind it, so a caller paging by position sees
+  // every record that stayed unchanged exactly once.
+  virtual Result<std::vector<ModifiedRecord>> ListModified(const ModifiedQuery& q) const = 0;
+  // The distinct non-empty country_of_origin values of live records, sorted.
+  virtual Result<std::vector<std::string>> DistinctCountries(bool include_restricted) const = 0;
 
   // Change-feed rows with seq > after_seq, ascending, at most `limit`.
   virtual Result<std::vector<Change>> ChangesSince(int64_t after_seq, int limit) const = 0;

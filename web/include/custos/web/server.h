@@ -34,6 +34,12 @@ struct ServerConfig {
   size_t max_json_body = 1 << 20;  // bytes; larger bodies get 413
   uint64_t max_upload = 200ull << 20;  // document uploads; larger get 413
   int shutdown_grace_seconds = 30;
+  // OAI-PMH (/oai): identifiers are "oai:<oai_repository_id>:<artifact id>";
+  // the base URL is taken from the Host header unless oai_base_url is set.
+  std::string oai_repository_id = "custos.local";
+  std::string oai_repository_name = "custos provenance archive";
+  std::string oai_admin_email = "admin@custos.local";
+  std::string oai_base_url;
 };
 
 class Server {

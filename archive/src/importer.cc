@@ -1,0 +1,175 @@
+// The import pipeline. See importer.h.
+#include "custos/archive/importer.h"
+
+#include <set>
+
+#include "custos/archive/sqlite_record_store.h"
+#include "custos/core/artifact_derive.h"
+
+namespace custos::archive {
+
+using core::Artifact;
+using core::Result;
+using core::Status;
+
+namespace {
+
+nlohmann::json ContentOf(Artifact a) {
+  a.version = 0;
+  a.created_at = a.updated_at = a.created_by = a.updated_by = "";
+  return core::ArtifactToJson(a, true);
+}
+
+bool HasCaseData(const Artifact& a) { return !a.restricted.is_null() && !a.restricted.empty(); }
+
+}  // namespace
+
+RecordImporter::RecordImporter(core::RecordStore& store, ImportPolicy policy)
+    : store_(store), policy_(std::move(policy)) {
+  if (policy_.batch_size == 0) policy_.batch_size = 1;
+}
+
+void RecordImporter::Reject(int64_t where, const std::string& id, const std::string& why) {
+  ++report_.rejected;
+  if (report_.rejections.size() < ImportReport::kMaxRejections) {
+    report_.rejections.push_back({where, id, why});
+  }
+}
+
+Status RecordImporter::LoadIdentifierIndex() {
+  if (index_loaded_) return Status::Ok();
+  constexpr int kPage = 1000;
+  for (int64_t offset = 0;; offset += kPage) {
+    CUSTOS_ASSIGN_OR_RETURN(auto page,
+                            store_.ListArtifacts(offset, kPage, policy_.may_see_restricted));
+    for (const auto& a : page.items) {
+      for (const auto& i : a.identifiers) by_identifier_.emplace(std::pair(i.type, i.value), a.id);
+    }
+    if (page.items.size() < static_cast<size_t>(kPage)) break;
+  }
+  index_loaded_ = true;
+  return Status::Ok();
+}
+
+Result<std::string> RecordImporter::MatchByIdentifiers(const Artifact& a) {
+  if (a.identifiers.empty()) return std::string();
+  CUSTOS_RETURN_IF_ERROR(LoadIdentifierIndex());
+  std::set<std::string> ids;
+  for (const auto& i : a.identifiers) {
+    auto it = by_identifier_.find({i.type, i.value});
+    if (it != by_identifier_.end()) ids.insert(it->second);
+  }
+  if (ids.size() > 1) {
+    std::string all;
+    for (const auto& id : ids) all += (all.empty() ? "" : ", ") + id;
+    return Status::InvalidArgument("its identifiers match several records (" + all +
+                                   "); give the record id");
+  }
+  return ids.empty() ? std::string() : *ids.begin();
+}
+
+Status RecordImporter::Add(int64_t where, const std::string& id_hint, Result<Artifact> in) {
+  ++report_.read;
+  if (!in.ok()) {
+    Reject(where, id_hint, in.status().ToString());
+    return Status::Ok();
+  }
+  Artifact a = std::move(in).value();
+  if (!policy_.may_see_restricted && HasCaseData(a)) {
+    Reject(where, a.id, "only investigators and admins may write restricted case data");
+    return Status::Ok();
+  }
+  if (Status st = core::DeriveArtifactFields(a); !st.ok()) {
+    Reject(where, a.id, st.ToString());
+    return Status::Ok();
+  }
+  if (a.id.empty()) {
+    auto match = MatchByIdentifiers(a);
+    if (!match.ok()) {
+      if (match.status().code() != core::StatusCode::kInvalidArgument) return match.status();
+      Reject(where, "", match.status().message());
+      return Status::Ok();
+    }
+    a.id = match->empty() ? NewArtifactId() : *match;
+  }
+  // The stored state of this id (tombstones and restricted records included),
+  // needed only to guard restricted records and to predict a dry run; a
+  // trusted import leaves the comparison to UpsertArtifacts.
+  std::optional<core::ModifiedRecord> stored;
+  if (!policy_.may_see_restricted || policy_.dry_run) {
+    core::ModifiedQuery q;
+    q.id = a.id;
+    q.include_restricted = true;
+    q.include_deleted = true;
+    q.limit = 1;
+    CUSTOS_ASSIGN_OR_RETURN(auto rows, store_.ListModified(q));
+    if (!rows.empty()) stored = rows.front();
+  }
+  if (!policy_.may_see_restricted && stored &&
+      stored->record.visibility == core::Visibility::kRestricted) {
+    // Indistinguishable from any other taken id.
+    Reject(where, a.id, "an artifact with id " + a.id + " exists or existed");
+    return Status::Ok();
+  }
+  if (!policy_.may_see_restricted && stored && !stored->deleted) {
+    a.restricted = stored->record.restricted;  // kept, as on a curator's edit
+  }
+  for (const auto& i : a.identifiers) by_identifier_[{i.type, i.value}] = a.id;
+
+  if (policy_.dry_run) {
+    const Artifact* before = nullptr;
+    if (auto it = predicted_.find(a.id); it != predicted_.end()) {
+      before = &it->second;
+    } else if (stored) {
+      if (stored->deleted) {
+        Reject(where, a.id, "artifact " + a.id + " was deleted; not re-created");
+        return Status::Ok();
+      }
+      before = &stored->record;
+    }
+    if (!before) {
+      ++report_.created;
+    } else if (ContentOf(a) == ContentOf(*before)) {
+      ++report_.unchanged;
+    } else {
+      ++report_.updated;
+    }
+    predicted_[a.id] = std::move(a);
+    return Status::Ok();
+  }
+  pending_.push_back({where, std::move(a)});
+  if (pending_.size() >= policy_.batch_size) return Flush();
+  return Status::Ok();
+}
+
+Status RecordImporter::Flush() {
+  if (pending_.empty()) return Status::Ok();
+  std::vector<Artifact> batch;
+  batch.reserve(pending_.size());
+  for (const auto& p : pending_) batch.push_back(p.record);
+  CUSTOS_ASSIGN_OR_RETURN(auto outcomes, store_.UpsertArtifacts(std::move(batch), policy_.actor));
+  for (size_t i = 0; i < outcomes.size() && i < pending_.size(); ++i) {
+    const auto& r = outcomes[i];
+    if (!r.ok()) {
+      Reject(pending_[i].where, pending_[i].record.id, r.status().ToString());
+      continue;
+    }
+    switch (*r) {
+      case core::UpsertOutcome::kCreated:
+        ++report_.created;
+        break;
+      case core::UpsertOutcome::kUpdated:
+        ++report_.updated;
+        break;
+      case core::UpsertOutcome::kUnchanged:
+        ++report_.unchanged;
+        break;
+    }
+  }
+  pending_.clear();
+  return Status::Ok();
+}
+
+Status RecordImporter::Finish() { return Flush(); }
+
+}  // namespace custos::archive
