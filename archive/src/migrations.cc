@@ -120,6 +120,71 @@ const std::vector<Migration>& Migrations() {
                 detail TEXT NOT NULL DEFAULT ''))",
            "CREATE INDEX fixity_events_by_sha ON fixity_events(sha256, id)",
        }},
+      {5,
+       "parties (issue 9): names, per-artifact mentions, curator revisions, feed cursors",
+       {
+           // merged_into: set when a curator merged this party into another
+           // (or undid the split that made it); such a party holds no names.
+           R"(CREATE TABLE parties (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                merged_into INTEGER,
+                version INTEGER NOT NULL DEFAULT 1,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL))",
+           // Which party a normalised name (core::PartyNameKey) stands for.
+           // origin: derived (read from a record) | alias (added by a curator).
+           R"(CREATE TABLE party_names (
+                key TEXT NOT NULL,
+                party_id INTEGER NOT NULL REFERENCES parties(id),
+                name TEXT NOT NULL,
+                origin TEXT NOT NULL,
+                PRIMARY KEY (key, party_id)))",
+           "CREATE INDEX party_names_by_party ON party_names(party_id, key)",
+           // Derived from the records (rebuildable): one row per mention.
+           R"(CREATE TABLE party_mentions (
+                artifact_id TEXT NOT NULL,
+                source TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                party_id INTEGER NOT NULL REFERENCES parties(id),
+                key TEXT NOT NULL,
+                name TEXT NOT NULL,
+                role TEXT NOT NULL,
+                method TEXT NOT NULL,
+                place TEXT NOT NULL,
+                date_text TEXT NOT NULL,
+                first_year INTEGER,
+                last_year INTEGER,
+                next_position INTEGER NOT NULL,
+                PRIMARY KEY (artifact_id, source, position)))",
+           "CREATE INDEX party_mentions_by_party ON party_mentions(party_id, key)",
+           R"(CREATE TABLE party_artifacts (
+                artifact_id TEXT PRIMARY KEY,
+                title TEXT NOT NULL,
+                restricted INTEGER NOT NULL,
+                flags TEXT NOT NULL))",
+           // Curator changes (merge | split | alias | undo), with what each
+           // changed so that it can be undone.
+           R"(CREATE TABLE party_revisions (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                op TEXT NOT NULL,
+                party_id INTEGER NOT NULL,
+                other_id INTEGER,
+                detail TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                time TEXT NOT NULL,
+                undone_by INTEGER))",
+           "CREATE INDEX party_revisions_by_party ON party_revisions(party_id)",
+           "CREATE INDEX party_revisions_by_other ON party_revisions(other_id)",
+           // Cursors into the change feed and the custody log, and a counter
+           // bumped by every party write (the in-memory graph's generation).
+           R"(CREATE TABLE party_feed (
+                name TEXT PRIMARY KEY,
+                value INTEGER NOT NULL))",
+           "INSERT INTO party_feed (name, value) VALUES ('changes', 0), ('leaves', 0), "
+           "('generation', 0)",
+       }},
   };
   return k;
 }

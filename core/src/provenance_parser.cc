@@ -454,9 +454,22 @@ Brackets RemoveCitations(std::string* w, ProvenancePeriod* p) {
   return br;
 }
 
+// The acquisition phrase that is all of `inner` ("by descent to"), if any:
+// some catalogues write the method in parentheses, "(by descent to) Mary
+// Smith" or "John Smith (by descent to)", and it is no part of the name.
+std::optional<PhraseMatch> WholeParenthesisedPhrase(std::string_view inner) {
+  const std::string lower = AsciiLower(CollapseSpace(inner));
+  auto m = MatchAcquisitionPhrase(lower);
+  if (!m || m->phrase.size() != lower.size() || m->object != PhraseObject::kParty) {
+    return std::nullopt;
+  }
+  return m;
+}
+
 // Reads the fields of one period (see ParsePeriodText, which also checks that
 // they can be written back).
-ProvenancePeriod ReadPeriod(std::string_view raw_in, std::string* warning) {
+ProvenancePeriod ReadPeriod(std::string_view raw_in, std::string* warning,
+                            std::optional<PhraseMatch>* outgoing) {
   ProvenancePeriod p;
   const std::string_view raw = Trim(raw_in);
   p.raw = std::string(raw);
@@ -496,6 +509,13 @@ ProvenancePeriod ReadPeriod(std::string_view raw_in, std::string* warning) {
     }
   };
   take_certainty();
+  // "(by descent to) Mary Smith": the parentheses only set the phrase apart.
+  if (!segs.empty() && !segs[0].empty() && segs[0][0] == '(') {
+    const size_t close = MatchBrackets(segs[0]).partner[0];
+    if (close != npos && WholeParenthesisedPhrase(std::string_view(segs[0]).substr(1, close - 1))) {
+      segs[0] = segs[0].substr(1, close - 1) + segs[0].substr(close + 1);
+    }
+  }
   PhraseObject object = PhraseObject::kParty;
   if (!segs.empty()) {
     if (auto m = MatchAcquisitionPhrase(AsciiLower(segs[0]))) {
@@ -552,6 +572,17 @@ ProvenancePeriod ReadPeriod(std::string_view raw_in, std::string* warning) {
     for (; idx < segs.size(); ++idx) places.push_back(segs[idx]);
   }
   p.place = Join(places, 0, places.size());
+  // "John Smith (by descent to)": how the object passed to the next party.
+  if (!p.party.name.empty() && p.party.name.back() == ')') {
+    const size_t open = MatchBrackets(p.party.name).partner[p.party.name.size() - 1];
+    if (open != npos && open > 0) {
+      if (auto m = WholeParenthesisedPhrase(
+              std::string_view(p.party.name).substr(open + 1, p.party.name.size() - open - 2))) {
+        p.party.name = CollapseSpace(std::string_view(p.party.name).substr(0, open));
+        if (outgoing) *outgoing = m;
+      }
+    }
+  }
 
   if (WordCount(p.party.name) > kMaxNameWords || WordCount(p.place) > kMaxPlaceWords ||
       WordCount(p.role) > kMaxRoleWords) {
@@ -569,8 +600,10 @@ ProvenancePeriod ReadPeriod(std::string_view raw_in, std::string* warning) {
 
 }  // namespace
 
-ProvenancePeriod ParsePeriodText(std::string_view raw, std::string* warning) {
-  ProvenancePeriod p = ReadPeriod(raw, warning);
+ProvenancePeriod ParsePeriodText(std::string_view raw, std::string* warning,
+                                 std::optional<PhraseMatch>* outgoing) {
+  if (outgoing) outgoing->reset();
+  ProvenancePeriod p = ReadPeriod(raw, warning, outgoing);
   if (p.unparsed) return p;
   // What is written back must read back as this same one period: taking a
   // citation out of "J.[1] Smith" leaves "J. Smith", a name "Notes: x" would
@@ -578,7 +611,7 @@ ProvenancePeriod ParsePeriodText(std::string_view raw, std::string* warning) {
   // role, and so on. Rather than change such text, keep it as written.
   const std::string text = RenderProvenancePeriod(p);
   if (RendersAsOnePeriod(text)) {
-    const ProvenancePeriod again = ReadPeriod(text, nullptr);
+    const ProvenancePeriod again = ReadPeriod(text, nullptr, nullptr);
     if (SamePeriod(p, again)) return p;
   }
   ProvenancePeriod u;
@@ -587,6 +620,7 @@ ProvenancePeriod ParsePeriodText(std::string_view raw, std::string* warning) {
   u.documents = std::move(p.documents);
   u.unparsed = true;
   if (warning) *warning = "not in the standard form";
+  if (outgoing) outgoing->reset();
   return u;
 }
 
@@ -654,11 +688,20 @@ Provenance ParseProvenance(std::string_view input) {
   const size_t body_end = notes_begin == npos ? text.size() : notes_begin;
 
   size_t start = 0;
+  // A method written after the previous party ("John Smith (by descent to);
+  // Mary Smith") is how the next period's party acquired the object.
+  std::optional<PhraseMatch> carried;
   const auto add_period = [&](size_t end, bool direct) {
     const std::string_view raw = Trim(std::string_view(text).substr(start, end - start));
     if (raw.empty()) return;
     std::string why;
-    ProvenancePeriod p = ParsePeriodText(raw, &why);
+    std::optional<PhraseMatch> outgoing;
+    ProvenancePeriod p = ParsePeriodText(raw, &why, &outgoing);
+    if (carried && !p.unparsed && p.method == AcquisitionMethod::kUnknown) {
+      p.method = carried->method;
+      p.method_phrase = std::string(carried->phrase);
+    }
+    carried = outgoing;
     p.direct_transfer = direct;
     if (!why.empty()) {
       out.warnings.push_back("period " + std::to_string(out.periods.size() + 1) + ": " + why +

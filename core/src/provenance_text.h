@@ -84,7 +84,11 @@ bool IsSentenceEnd(std::string_view s, size_t i, size_t end);
 // Reads one period's text (no separator). Sets *warning (when not null) to a
 // reason when the period had to be kept unparsed or something in it was
 // dropped from the structured fields; empty otherwise.
-ProvenancePeriod ParsePeriodText(std::string_view raw, std::string* warning);
+// When `outgoing` is not null it receives a parenthesised acquisition phrase
+// written after the party ("John Smith (by descent to)"), which is taken out
+// of the name: it says how the NEXT period's party acquired the object.
+ProvenancePeriod ParsePeriodText(std::string_view raw, std::string* warning,
+                                 std::optional<PhraseMatch>* outgoing = nullptr);
 
 // Day numbers (days since 1970-01-01, proleptic Gregorian, astronomical years).
 int64_t DaysFromCivil(int64_t y, int m, int d);

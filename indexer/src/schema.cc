@@ -3,6 +3,7 @@
 #include <cctype>
 #include <set>
 
+#include "custos/core/party.h"
 #include "custos/indexer/xapian_search_index.h"
 
 namespace custos::indexer {
@@ -54,6 +55,7 @@ const std::vector<Facet>& Facets() {
       {core::kFacetStatus, kStatus, false, false}, {core::kFacetCountry, kCountry, false, true},
       {core::kFacetType, kType, false, false},     {core::kFacetMaterial, kMaterial, true, false},
       {core::kFacetFlag, kFlag, true, false},      {core::kFacetCentury, kCentury, true, false},
+      {core::kFacetParty, kParty, true, false},
   };
   return kFacets;
 }
@@ -221,12 +223,17 @@ BuiltDocument BuildDocument(const core::IndexedArtifact& in, Xapian::TermGenerat
     }
   }
   std::vector<std::string> centuries = CenturyKeys(a.date.earliest, a.date.latest);
+  // The parties named in the provenance periods, by their normal form, so
+  // that "J. Smith & Co." and "j smith" are one facet value.
+  std::vector<std::string> parties_named;
+  for (const auto& m : core::ExtractPartyMentions(a, {})) parties_named.push_back(m.key);
   auto facet_values = [&](const Facet& f) -> std::vector<std::string> {
     if (f.name == core::kFacetStatus) return {std::string(core::ToString(a.status))};
     if (f.name == core::kFacetCountry) return {a.country_of_origin};
     if (f.name == core::kFacetType) return {a.object_type};
     if (f.name == core::kFacetMaterial) return a.materials;
     if (f.name == core::kFacetFlag) return flags;
+    if (f.name == core::kFacetParty) return parties_named;
     return centuries;
   };
   std::string packed;

@@ -15,7 +15,8 @@
 
 namespace custos::indexer::schema {
 
-inline constexpr std::string_view kSchemaVersion = "1";
+// 2: the party facet (issue 9).
+inline constexpr std::string_view kSchemaVersion = "2";
 inline constexpr char kMetaLastSeq[] = "custos:last_seq";
 inline constexpr char kMetaSchema[] = "custos:schema";
 
@@ -37,6 +38,7 @@ inline constexpr char kType[] = "XFT:";
 inline constexpr char kMaterial[] = "XFM:";
 inline constexpr char kFlag[] = "XFF:";
 inline constexpr char kCentury[] = "XFY:";
+inline constexpr char kParty[] = "XFP:";
 
 inline constexpr Xapian::valueno kSlotEarliest = 0;
 inline constexpr Xapian::valueno kSlotLatest = 1;

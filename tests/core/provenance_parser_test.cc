@@ -611,6 +611,26 @@ TEST(ProvenanceParserTest, ReadsTheSecondIssueExample) {
   EXPECT_FALSE(p.periods[4].direct_transfer);
 }
 
+// Some catalogues put the method in parentheses; it is not part of a name.
+TEST(ProvenanceParserTest, ParenthesisedMethodIsNotPartOfTheName) {
+  const Provenance p = ParseProvenance(
+      "John Smith (by descent to); Mary Smith, London; (by descent to) Paul Roux, Paris, 1950.");
+  ASSERT_EQ(p.periods.size(), 3u);
+  EXPECT_EQ(p.periods[0].party.name, "John Smith");
+  EXPECT_EQ(p.periods[0].method, M::kUnknown);
+  EXPECT_EQ(p.periods[1].party.name, "Mary Smith");
+  EXPECT_EQ(p.periods[1].method, M::kDescent) << "the phrase after John Smith is how Mary got it";
+  EXPECT_EQ(p.periods[1].place, "London");
+  EXPECT_EQ(p.periods[2].party.name, "Paul Roux");
+  EXPECT_EQ(p.periods[2].method, M::kDescent);
+  EXPECT_EQ(p.periods[2].place, "Paris");
+  for (const auto& period : p.periods) EXPECT_FALSE(period.unparsed) << period.raw;
+  // And the round trip holds.
+  const Provenance again = ParseProvenance(RenderProvenance(p));
+  ASSERT_EQ(again.periods.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_TRUE(SamePeriod(p.periods[i], again.periods[i])) << i;
+}
+
 TEST(ProvenanceParserTest, LinksFootnotesAndTheirDocuments) {
   const Provenance p = ParseProvenance(
       std::string("Anna Weiss, Vienna, 1931 [1]; sold to Karl Hahn, 1938 [2]. NOTES: [1] See "

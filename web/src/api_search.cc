@@ -40,7 +40,7 @@ Result<core::SearchQuery> SearchQueryFrom(const RequestContext& ctx) {
                                        " bytes",
                                    "q");
   }
-  for (const char* facet : {"status", "country", "type", "material", "flag", "century"}) {
+  for (const char* facet : {"status", "country", "type", "material", "flag", "century", "party"}) {
     auto [begin, end] = ctx.query.equal_range(facet);
     for (auto it = begin; it != end; ++it) {
       if (!it->second.empty()) q.filters[facet].push_back(it->second);

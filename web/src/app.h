@@ -39,6 +39,12 @@ void AddSystemRoutes(Router& router, App& app);
 void AddCustodyRoutes(Router& router, App& app);
 void AddSearchRoutes(Router& router, App& app);
 void AddDocumentRoutes(Router& router, App& app);
+// Parties, their network and the party page (api_parties.cc).
+void AddPartyRoutes(Router& router, App& app);
+// OAI-PMH 2.0 at /oai (oai.cc).
+void AddOaiRoutes(Router& router, App& app);
+// Dossier, Linked Art, CSV export, import (api_interchange.cc).
+void AddInterchangeRoutes(Router& router, App& app);
 // HTML pages, /login, /logout, /static/* (pages.cc); also sets app.pages.
 void AddPageRoutes(Router& router, App& app);
 

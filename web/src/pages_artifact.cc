@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "custos/core/party.h"
 #include "custos/archive/custody_log.h"
 #include "custos/archive/log_keys.h"
 #include "custos/core/artifact.h"
@@ -51,6 +52,18 @@ std::string YearLabel(double y) {
   return r < 0 ? std::to_string(-r) + " BCE" : std::to_string(r);
 }
 
+// At most `max` characters (UTF-8 aware), with an ellipsis when cut.
+std::string ShortLabel(const std::string& s, size_t max) {
+  size_t chars = 0, i = 0;
+  while (i < s.size()) {
+    if (chars == max) return s.substr(0, i) + "…";
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    ++chars;
+  }
+  return s;
+}
+
 // The timeline as data for the template: bars, fuzzy ends, gaps, flags, axis.
 json Timeline(const json& periods, const json& flags, int current_year) {
   struct Bar {
@@ -81,7 +94,9 @@ json Timeline(const json& periods, const json& flags, int current_year) {
   hi = std::min<double>(hi + pad, current_year + 1);
   if (hi <= lo) hi = lo + 10;
 
-  const double left = 10, width = 780, row = 26, top = 10;
+  // Labels in a column on the left, bars on the time axis to their right,
+  // so that no label ever covers a bar, a gap or another label.
+  const double left = 230, width = 560, row = 26, top = 10;
   auto x = [&](double year) { return left + (year - lo) / (hi - lo) * width; };
   json rows = json::array();
   std::optional<double> prev_end = std::nullopt;
@@ -110,7 +125,10 @@ json Timeline(const json& periods, const json& flags, int current_year) {
     r["fuzzy_end"] = {{"x", Fmt(x(t0))}, {"w", Fmt(std::max(0.0, x(t1) - x(t0)))}};
     r["open_begin"] = !b.b0 && !b.b1;
     r["open_end"] = !b.e0 && !b.e1;
-    r["text_x"] = Fmt(std::min(x(s1) + 4, left + width - 200));
+    r["text_x"] = "4";
+    r["short_label"] = ShortLabel(b.label, 34);
+    // A dotted guide from the label column to where the bar starts.
+    r["guide_x2"] = Fmt(std::max(left, std::min(x(s0), x(s1)) - 2));
     rows.push_back(std::move(r));
     // A gap: this period begins (at the earliest) after the previous one ended.
     if (prev_end && b.b0 && *b.b0 > *prev_end + 0.01) {
@@ -154,6 +172,7 @@ json Timeline(const json& periods, const json& flags, int current_year) {
           {"axis_y", Fmt(axis_y)},
           {"tick_y", Fmt(axis_y + 16)},
           {"height", Fmt(axis_y + 24)},
+          {"axis_x1", Fmt(left)},
           {"axis_x2", Fmt(left + width)},
           {"summary", "Timeline of " + std::to_string(bars.size()) + " provenance periods from " +
                           YearLabel(lo) + " to " + YearLabel(hi)}};
@@ -236,7 +255,14 @@ Result<Reply> ArtifactPage(App& app, RequestContext& ctx) {
   data["flags"] = flags;
   json periods = json::array();
   for (const auto& p : r.value("provenance", json::array())) {
-    periods.push_back({{"party", p.contains("party") ? p["party"].value("name", "") : ""},
+    const std::string party = p.contains("party") ? p["party"].value("name", "") : "";
+    // Names link to their party (issue 9); "private collection" names nobody.
+    const std::string party_href =
+        core::IsAnonymousPartyName(party)
+            ? ""
+            : "/parties/by-name?name=" + UrlEncode(party) + "&artifact=" + UrlEncode(a.id);
+    periods.push_back({{"party", party},
+                       {"party_href", party_href},
                        {"method", p.value("method_phrase", "")},
                        {"date", p.value("date_text", "")},
                        {"place", p.value("place", "")},
@@ -259,8 +285,10 @@ Result<Reply> ArtifactPage(App& app, RequestContext& ctx) {
       rows.push_back({{"label", Humanize(k)}, {"value", Text(v)}});
     }
     data["case_data"] = rows;
+    data["has_case_data"] = true;
   } else {
     data["case_data"] = false;
+    data["has_case_data"] = false;
   }
   // Documents: restricted ones only for the roles that may see them.
   json docs = json::array();
@@ -273,7 +301,8 @@ Result<Reply> ArtifactPage(App& app, RequestContext& ctx) {
                       {"kind", Humanize(std::string(archive::ToString(d.kind)))},
                       {"filename", d.original_filename},
                       {"date", d.date},
-                      {"pages", d.page_count}});
+                      {"pages", d.page_count},
+                      {"restricted", d.visibility == core::Visibility::kRestricted}});
     }
   }
   data["documents"] = docs;
@@ -300,8 +329,44 @@ Result<Reply> ArtifactPage(App& app, RequestContext& ctx) {
   data["custody"] = custody;
   data["custody_available"] = app.custody != nullptr;
   data["bundle_href"] = "/api/v1/artifacts/" + UrlEncode(a.id) + "/bundle";
-  data["may_append_custody"] = core::CanAppendCustody(ctx.principal.role);
+  data["may_append_custody"] = core::CanAppendCustody(ctx.principal.role) && app.custody;
+  data["custody_form_href"] = "/artifacts/" + UrlEncode(a.id) + "/custody";
   data["may_edit"] = core::CanWriteRecords(ctx.principal.role);
+  data["edit_href"] = "/artifacts/" + UrlEncode(a.id) + "/edit";
+  data["upload_action"] = "/artifacts/" + UrlEncode(a.id) + "/documents";
+  json kinds = json::array();
+  for (auto k : archive::AllDocumentKinds()) {
+    std::string name(archive::ToString(k));
+    kinds.push_back({{"value", name}, {"label", Humanize(name)}});
+  }
+  data["document_kinds"] = kinds;
+  if (data["may_edit"].get<bool>()) data["scripts"] = json::array({"/static/upload.js"});
+  // What the last form did (after its redirect here).
+  json notice = false;
+  if (!ctx.QueryParam("saved").empty()) notice = "Saved.";
+  if (!ctx.QueryParam("uploaded").empty()) {
+    notice = "Document uploaded. Its text is extracted in the background; search finds it "
+             "within a minute.";
+  }
+  if (!ctx.QueryParam("custody").empty()) notice = "Custody entry added and signed.";
+  data["notice"] = notice;
+  // Similar records, from the search index (same access filter as search).
+  json similar = json::array();
+  if (app.search) {
+    if (auto hits = app.search->Similar(a.id, 5, full); hits.ok()) {
+      for (const auto& h : *hits) {
+        similar.push_back({{"href", "/artifacts/" + UrlEncode(h.id)},
+                           {"title", h.title},
+                           {"id", h.id},
+                           {"status", h.status},
+                           {"status_label", Humanize(h.status)},
+                           {"object_type", h.object_type},
+                           {"date", h.date_display},
+                           {"restricted", h.restricted}});
+      }
+    }
+  }
+  data["similar"] = similar;
   // Revision history, newest first, with the top-level fields each changed.
   json history = json::array();
   if (auto revs = app.archive.records().History(a.id); revs.ok()) {
@@ -324,7 +389,7 @@ Result<Reply> ArtifactPage(App& app, RequestContext& ctx) {
     }
   }
   data["history"] = history;
-  for (const char* k : {"identifiers", "periods", "flags", "documents", "custody"}) {
+  for (const char* k : {"identifiers", "periods", "flags", "documents", "custody", "similar"}) {
     data[std::string("has_") + k] = !data[k].empty();
   }
   return HtmlPage(app, ctx, "artifact", data);

@@ -178,6 +178,9 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, const 
   AddCustodyRoutes(impl->router, impl->app);
   AddSearchRoutes(impl->router, impl->app);
   AddDocumentRoutes(impl->router, impl->app);
+  AddPartyRoutes(impl->router, impl->app);
+  AddOaiRoutes(impl->router, impl->app);
+  AddInterchangeRoutes(impl->router, impl->app);
   AddPageRoutes(impl->router, impl->app);
   try {
     Poco::Net::SocketAddress address(config.bind, static_cast<Poco::UInt16>(config.port));

@@ -70,6 +70,7 @@ inline constexpr std::string_view kFacetType = "type";          // object_type, 
 inline constexpr std::string_view kFacetMaterial = "material";  // lower-cased
 inline constexpr std::string_view kFacetFlag = "flag";          // flags[].rule
 inline constexpr std::string_view kFacetCentury = "century";    // "c+19", "c-05"
+inline constexpr std::string_view kFacetParty = "party";  // core::PartyNameKey of each party
 
 struct SearchQuery {
   // User query text (Xapian QueryParser syntax: AND OR NOT, "phrases",
@@ -91,11 +92,19 @@ struct SearchQuery {
   bool include_restricted = false;
   // Compute facet counts over the whole match set (costs a full match).
   bool facets = true;
+  // Facet counts (and the total) are exact while the query matches at most
+  // this many records. Above it the matcher stops after checking this many
+  // and the counts are scaled up from them to the estimated total
+  // (SearchResults::facets_are_estimates), so a very common word does not
+  // cost a full match. 0 means always exact. Restricted records are excluded
+  // by the query's filter before any counting, so a sample never holds them.
+  int64_t facet_sample = kDefaultFacetSample;
   // Words with no operator between them: all must match (false) or any (true).
   bool match_any = false;
   // ISO 639-1 stemmer for the query words; empty means English.
   std::string language;
 
+  static constexpr int64_t kDefaultFacetSample = 2000;
   static constexpr size_t kMaxQueryBytes = 1000;
   static constexpr int kMaxPerPage = 100;
   static constexpr int64_t kMaxOffset = 100000;  // (page-1)*per_page limit
@@ -131,6 +140,11 @@ struct SearchResults {
   // Facet name -> value -> record count over the whole match set. Present
   // only when SearchQuery::facets was set.
   std::map<std::string, std::map<std::string, int64_t>> facets;
+  // True when the facet counts were scaled from a sample of the matches
+  // (more than SearchQuery::facet_sample matched). Each count is then
+  // round(sampled count * total / records sampled), at least 1 and at most
+  // total.
+  bool facets_are_estimates = false;
   // A better-spelled query when this one found few records and the
   // suggestion finds more.
   std::optional<std::string> suggestion;
@@ -196,7 +210,7 @@ inline nlohmann::json SearchHitToJson(const SearchHit& h) {
 
 // {"total","total_is_estimate","page","per_page","results":[hit...],
 //  "facets":{"status":{"seized":12,...},"country":{...},...},
-//  "suggestion"?, "query_relaxed"}
+//  "facets_are_estimates","suggestion"?, "query_relaxed"}
 inline nlohmann::json SearchResultsToJson(const SearchResults& r) {
   nlohmann::json results = nlohmann::json::array();
   for (const auto& h : r.hits) results.push_back(SearchHitToJson(h));
@@ -212,6 +226,7 @@ inline nlohmann::json SearchResultsToJson(const SearchResults& r) {
                       {"per_page", r.per_page},
                       {"results", std::move(results)},
                       {"facets", std::move(facets)},
+                      {"facets_are_estimates", r.facets_are_estimates},
                       {"query_relaxed", r.query_relaxed}};
   if (r.suggestion) j["suggestion"] = *r.suggestion;
   return j;

@@ -50,6 +50,8 @@
 //   |                     |  "c+19" = 1800..1899 CE,          |              |
 //   |                     |  "c-05" = 500..401 BCE (-500..-401); spans over|
 //   |                     |  30 centuries get none            |              |
+//   | XFP:<party key>     | party named in provenance, as     |              |
+//   |                     |  core::PartyNameKey (schema 2)    |              |
 //
 //   | value slot | content                                              |
 //   |------------|------------------------------------------------------|

@@ -1,0 +1,322 @@
+#include "custos/archive/party_store.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "custos/archive/custody_log.h"
+#include "custos/archive/log_keys.h"
+#include "custos/archive/sqlite_record_store.h"
+#include "custos/core/artifact_derive.h"
+#include "fakes/fixed_clock.h"
+#include "temp_dir.h"
+
+namespace custos::archive {
+namespace {
+
+using core::StatusCode;
+using testing::FixedClock;
+using testing::TempDir;
+
+const PartyAccess kPublic{false};
+const PartyAccess kAll{true};
+
+class PartyStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = SqliteDatabase::Open(dir_.file("custos.db"));
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = *db;
+    records_ = std::make_unique<SqliteRecordStore>(db_, clock_);
+    parties_ = std::make_unique<PartyStore>(db_, clock_);
+  }
+
+  core::Artifact Put(const std::string& id, const std::string& provenance,
+                     bool restricted = false) {
+    core::Artifact a;
+    a.id = id;
+    a.title = "Object " + id;
+    a.object_type = "vase";
+    a.provenance_text = provenance;
+    a.visibility = restricted ? core::Visibility::kRestricted : core::Visibility::kPublic;
+    EXPECT_TRUE(core::DeriveArtifactFields(a).ok());
+    auto existing = records_->GetArtifact(id);
+    if (existing.ok()) {
+      auto r = records_->UpdateArtifact(a, existing->version, "tester");
+      EXPECT_TRUE(r.ok()) << r.status().ToString();
+      return *r;
+    }
+    auto r = records_->CreateArtifact(a, "tester");
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return *r;
+  }
+
+  std::shared_ptr<const PartyGraph> Graph() {
+    auto synced = parties_->Sync();
+    EXPECT_TRUE(synced.ok()) << synced.ToString();
+    auto g = parties_->Graph();
+    EXPECT_TRUE(g.ok()) << g.status().ToString();
+    return *g;
+  }
+
+  // The id of the one visible party whose name normalises to `name`'s.
+  int64_t IdOf(const std::string& name, const PartyAccess& access = kAll) {
+    auto g = Graph();
+    std::vector<int64_t> ids;
+    for (const auto& s : g->Search(name, access, 1000)) {
+      if (core::PartyNameKey(s.name) == core::PartyNameKey(name)) ids.push_back(s.id);
+    }
+    EXPECT_EQ(ids.size(), 1u) << name;
+    return ids.empty() ? -1 : ids[0];
+  }
+
+  std::vector<std::string> PathNames(const PartyPath& p) {
+    std::vector<std::string> out;
+    auto g = Graph();
+    for (int64_t id : p.parties) out.push_back(g->Detail(id, kAll)->summary.name);
+    return out;
+  }
+
+  TempDir dir_;
+  FixedClock clock_;
+  std::shared_ptr<SqliteDatabase> db_;
+  std::unique_ptr<SqliteRecordStore> records_;
+  std::unique_ptr<PartyStore> parties_;
+};
+
+TEST_F(PartyStoreTest, DerivesPartiesAndTransfersFromProvenance) {
+  Put("a1", "Anna Weiss, Vienna; sold to Galerie Mars, Geneva, 1960; sold to John Smith, 1970.");
+  Put("a2", "Galerie Mars, Geneva; sold to JOHN SMITH, 1975.");
+  auto g = Graph();
+  int64_t weiss = IdOf("Anna Weiss"), mars = IdOf("Galerie Mars"), smith = IdOf("John Smith");
+  auto d = g->Detail(smith, kAll);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->summary.artifacts, 2);
+  ASSERT_EQ(d->artifacts.size(), 2u);
+  EXPECT_EQ(d->artifacts[0].artifact_id, "a1");
+  EXPECT_EQ(d->artifacts[0].position, 2);
+  EXPECT_EQ(d->artifacts[0].method, "sale");
+
+  auto net = g->Network(mars, 1, kAll);
+  ASSERT_TRUE(net.ok());
+  EXPECT_EQ(net->nodes.size(), 3u);
+  ASSERT_EQ(net->edges.size(), 2u);
+  for (const auto& e : net->edges) {
+    if (e.to == smith) {
+      EXPECT_EQ(e.from, mars);
+      EXPECT_EQ(e.transfers, 2);
+      EXPECT_EQ(e.artifacts, (std::vector<std::string>{"a1", "a2"}));
+    } else {
+      EXPECT_EQ(e.from, weiss);
+      EXPECT_EQ(e.to, mars);
+      EXPECT_EQ(e.transfers, 1);
+    }
+  }
+}
+
+TEST_F(PartyStoreTest, FindsTheChainThroughThreeIntermediaries) {
+  // Looter -> B -> C -> D -> Buyer, each link on a different object, plus a
+  // longer detour that must not be chosen and an unrelated chain.
+  Put("c1", "Tomb Raider, Luxor; sold to Hassan Ali, 1968.");
+  Put("c2", "Hassan Ali, Cairo; sold to Galerie Mars, Geneva, 1970.");
+  Put("c3", "Galerie Mars, Geneva; sold to Peter Berg, 1972.");
+  Put("c4", "Peter Berg, Zurich; sold to Museum of Fine Things, 1980.");
+  Put("c5", "Hassan Ali; Kunsthandel Ost; Anna Weiss; Peter Berg.");
+  Put("c6", "Ines Vidal; Paul Roux.");
+  auto g = Graph();
+  int64_t from = IdOf("Tomb Raider"), to = IdOf("Museum of Fine Things");
+  auto paths = g->Paths(from, to, kAll, 5, 8);
+  ASSERT_TRUE(paths.ok()) << paths.status().ToString();
+  ASSERT_EQ(paths->size(), 1u);
+  EXPECT_EQ(PathNames((*paths)[0]), (std::vector<std::string>{"Tomb Raider", "Hassan Ali",
+                                                              "Galerie Mars", "Peter Berg",
+                                                              "Museum of Fine Things"}));
+  ASSERT_EQ((*paths)[0].hops.size(), 4u);
+  EXPECT_EQ((*paths)[0].hops[1].artifacts, std::vector<std::string>{"c2"});
+  // Either direction.
+  auto back = g->Paths(to, from, kAll, 5, 8);
+  ASSERT_TRUE(back.ok());
+  ASSERT_EQ(back->size(), 1u);
+  EXPECT_EQ((*back)[0].parties.size(), 5u);
+  // Two equally short chains from Hassan Ali to Peter Berg? No: via Mars is 2
+  // hops, via Kunsthandel Ost and Weiss is 3.
+  auto two = g->Paths(IdOf("Hassan Ali"), IdOf("Peter Berg"), kAll, 5, 8);
+  ASSERT_TRUE(two.ok());
+  ASSERT_EQ(two->size(), 1u);
+  EXPECT_EQ((*two)[0].parties.size(), 3u);
+  // Unconnected: an empty list. Too far for max_hops: also empty.
+  auto none = g->Paths(from, IdOf("Paul Roux"), kAll, 5, 8);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  auto short_hops = g->Paths(from, to, kAll, 5, 3);
+  ASSERT_TRUE(short_hops.ok());
+  EXPECT_TRUE(short_hops->empty());
+  // Network depth 2 around Galerie Mars: Hassan Ali, Peter Berg (1), Tomb
+  // Raider, Kunsthandel Ost, Museum, Anna Weiss (2).
+  auto net = g->Network(IdOf("Galerie Mars"), 2, kAll);
+  ASSERT_TRUE(net.ok());
+  EXPECT_EQ(net->nodes.size(), 7u);
+  EXPECT_EQ(net->depth[0], 0);
+}
+
+TEST_F(PartyStoreTest, MergeHoldsAcrossReparseAndUndoRestores) {
+  Put("m1", "J. Smith, London; sold to Galerie Mars, 1960.");
+  Put("m2", "John Smith, London; sold to Anna Weiss, 1961.");
+  int64_t j = IdOf("J. Smith"), john = IdOf("John Smith");
+  ASSERT_NE(j, john);
+  // The two are proposed to each other, not merged.
+  auto d = Graph()->Detail(john, kAll);
+  ASSERT_TRUE(d.ok());
+  ASSERT_EQ(d->proposed_matches.size(), 1u);
+  EXPECT_EQ(d->proposed_matches[0].id, j);
+
+  auto rev = parties_->Merge(john, j, "curator");
+  ASSERT_TRUE(rev.ok()) << rev.status().ToString();
+  auto g = Graph();
+  EXPECT_EQ(g->Detail(john, kAll)->summary.artifacts, 2);
+  EXPECT_EQ(g->Resolve(j), john) << "the merged id leads to the party it went into";
+  EXPECT_EQ(g->Search("smith", kAll, 10).size(), 1u);
+
+  // Re-reading the record (an edit) keeps the merge.
+  Put("m1", "J. Smith, London; sold to Galerie Mars, 1962.");
+  Put("m3", "J. Smith; Paul Roux.");
+  g = Graph();
+  EXPECT_EQ(g->Search("smith", kAll, 10).size(), 1u);
+  EXPECT_EQ(g->Detail(john, kAll)->summary.artifacts, 3);
+  // A full rebuild keeps it too.
+  ASSERT_TRUE(parties_->Rebuild().ok());
+  g = Graph();
+  EXPECT_EQ(g->Search("smith", kAll, 10).size(), 1u);
+  EXPECT_EQ(g->Detail(john, kAll)->summary.artifacts, 3);
+
+  // Undo: J. Smith is its own party again, with the mentions written that way.
+  auto undo = parties_->Undo(*rev, "curator");
+  ASSERT_TRUE(undo.ok()) << undo.status().ToString();
+  g = Graph();
+  auto dj = g->Detail(j, kAll);
+  ASSERT_TRUE(dj.ok());
+  EXPECT_EQ(dj->summary.artifacts, 2);  // m1, m3
+  EXPECT_EQ(g->Detail(john, kAll)->summary.artifacts, 1);
+  // History on both.
+  auto dd = g->Detail(john, kAll);
+  ASSERT_EQ(dd->revisions.size(), 2u);
+  EXPECT_EQ(dd->revisions[0].op, "merge");
+  ASSERT_TRUE(dd->revisions[0].undone_by.has_value());
+  EXPECT_EQ(*dd->revisions[0].undone_by, *undo);
+  // Twice, or undoing the undo: Conflict.
+  EXPECT_EQ(parties_->Undo(*rev, "curator").status().code(), StatusCode::kConflict);
+  EXPECT_EQ(parties_->Undo(*undo, "curator").status().code(), StatusCode::kConflict);
+  EXPECT_EQ(parties_->Undo(9999, "curator").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(PartyStoreTest, MergeRejectsBadInputAndChangesNothing) {
+  Put("x1", "Anna Weiss; Paul Roux.");
+  int64_t a = IdOf("Anna Weiss"), p = IdOf("Paul Roux");
+  EXPECT_EQ(parties_->Merge(a, a, "c").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(parties_->Merge(a, 999, "c").status().code(), StatusCode::kNotFound);
+  ASSERT_TRUE(parties_->Merge(a, p, "c").ok());
+  EXPECT_EQ(parties_->Merge(p, a, "c").status().code(), StatusCode::kNotFound)
+      << "a merged party cannot be acted on";
+}
+
+TEST_F(PartyStoreTest, UndoOfAnOlderMergeIsRefusedWhileALaterSplitStands) {
+  Put("s1", "J. Smith; Anna Weiss.");
+  Put("s2", "John Smith; Paul Roux.");
+  int64_t j = IdOf("J. Smith"), john = IdOf("John Smith");
+  auto merge = parties_->Merge(john, j, "c");
+  ASSERT_TRUE(merge.ok());
+  int64_t created = 0;
+  auto split = parties_->Split(john, {"j smith"}, "c", &created);
+  ASSERT_TRUE(split.ok()) << split.status().ToString();
+  auto g = Graph();
+  EXPECT_EQ(g->Detail(created, kAll)->summary.artifacts, 1);
+  EXPECT_EQ(g->Detail(john, kAll)->summary.artifacts, 1);
+  EXPECT_EQ(parties_->Undo(*merge, "c").status().code(), StatusCode::kConflict);
+  ASSERT_TRUE(parties_->Undo(*split, "c").ok());
+  EXPECT_EQ(Graph()->Detail(john, kAll)->summary.artifacts, 2);
+  ASSERT_TRUE(parties_->Undo(*merge, "c").ok());
+  EXPECT_EQ(Graph()->Detail(j, kAll)->summary.artifacts, 1);
+  // Split must leave a name, and only takes the party's names.
+  EXPECT_EQ(parties_->Split(john, {"John Smith"}, "c", nullptr).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(parties_->Split(john, {"Nobody Here"}, "c", nullptr).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST_F(PartyStoreTest, AliasAttachesLaterRecordsAndIsSearchable) {
+  Put("l1", "Galerie Mars, Geneva; John Smith.");
+  int64_t mars = IdOf("Galerie Mars");
+  auto rev = parties_->AddAlias(mars, "Mars Fine Art S.A.", "curator");
+  ASSERT_TRUE(rev.ok()) << rev.status().ToString();
+  auto found = Graph()->Search("mars fine art", kAll, 10);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].id, mars);
+  Put("l2", "Mars Fine Art, Geneva; Paul Roux.");
+  auto g = Graph();
+  EXPECT_EQ(g->Detail(mars, kAll)->summary.artifacts, 2);
+  EXPECT_EQ(parties_->AddAlias(mars, "mars fine art", "c").status().code(),
+            StatusCode::kConflict);
+  EXPECT_EQ(parties_->AddAlias(mars, "John Smith", "c").status().code(), StatusCode::kConflict);
+  EXPECT_EQ(parties_->AddAlias(mars, " ... ", "c").status().code(),
+            StatusCode::kInvalidArgument);
+  // Undo: the record that used the alias names a party of its own again.
+  ASSERT_TRUE(parties_->Undo(*rev, "c").ok());
+  g = Graph();
+  EXPECT_EQ(g->Detail(mars, kAll)->summary.artifacts, 1);
+  EXPECT_EQ(g->Search("mars fine art", kAll, 10).size(), 1u);
+  EXPECT_NE(g->Search("mars fine art", kAll, 10)[0].id, mars);
+}
+
+TEST_F(PartyStoreTest, RestrictedRecordsAreInvisibleToLowerRoles) {
+  Put("p1", "Anna Weiss; sold to Galerie Mars, 1960.");
+  Put("r1", "Galerie Mars; sold to Secret Buyer, 1990.", /*restricted=*/true);
+  Put("r2", "Anna Weiss; sold to Galerie Mars, 1961.", /*restricted=*/true);
+  auto g = Graph();
+  int64_t mars = IdOf("Galerie Mars", kPublic);
+  int64_t secret = IdOf("Secret Buyer", kAll);
+  EXPECT_TRUE(g->Search("secret", kPublic, 10).empty());
+  EXPECT_EQ(g->Detail(secret, kPublic).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(g->Detail(mars, kPublic)->summary.artifacts, 1);
+  EXPECT_EQ(g->Detail(mars, kAll)->summary.artifacts, 3);
+  auto net = g->Network(mars, 2, kPublic);
+  ASSERT_TRUE(net.ok());
+  ASSERT_EQ(net->nodes.size(), 2u);
+  ASSERT_EQ(net->edges.size(), 1u);
+  EXPECT_EQ(net->edges[0].transfers, 1) << "the restricted transfer is not counted";
+  EXPECT_EQ(net->edges[0].artifacts, std::vector<std::string>{"p1"});
+  EXPECT_EQ(g->Network(mars, 2, kAll)->nodes.size(), 3u);
+  EXPECT_EQ(g->Paths(mars, secret, kPublic, 5, 8).status().code(), StatusCode::kNotFound);
+  for (const auto& s : g->Search("", kPublic, 100)) EXPECT_NE(s.name, "Secret Buyer");
+}
+
+TEST_F(PartyStoreTest, DeletingARecordDropsItsMentionsAndCustodyActorsCount) {
+  Put("d1", "Anna Weiss; sold to Paul Roux, 1950.");
+  EXPECT_EQ(Graph()->Search("roux", kAll, 10).size(), 1u);
+  ASSERT_TRUE(records_->DeleteArtifact("d1", std::nullopt, "tester").ok());
+  EXPECT_TRUE(Graph()->Search("roux", kAll, 10).empty());
+
+  auto keys = LogKeys::LoadOrCreate(dir_.file("keys"), "custos.test/log");
+  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+  auto log = CustodyLog::Open(db_, *keys, clock_);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  Put("d2", "Galerie Mars; sold to Ines Vidal, 2015.");
+  for (const char* actor : {"HSI Newark", "Ministry of Culture"}) {
+    CustodyAppend req;
+    req.artifact_id = "d2";
+    req.event = core::CustodyEvent::kTransfer;
+    req.actor = actor;
+    req.location = "Newark";
+    req.time = "2019-05-01T00:00:00Z";
+    req.submitted_by = "tester";
+    ASSERT_TRUE((*log)->Append(req).ok());
+  }
+  auto g = Graph();
+  int64_t hsi = IdOf("HSI Newark");
+  auto net = g->Network(hsi, 1, kAll);
+  ASSERT_TRUE(net.ok());
+  ASSERT_EQ(net->nodes.size(), 2u);
+  EXPECT_EQ(g->Detail(net->nodes[1].id, kAll)->summary.name, "Ministry of Culture");
+}
+
+}  // namespace
+}  // namespace custos::archive
