@@ -74,11 +74,26 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(archive::Archive& archive,
                                                          impl->options.origin));
   CUSTOS_ASSIGN_OR_RETURN(impl->custody,
                           archive::CustodyLog::Open(archive.database_ptr(), keys, clock));
-  CUSTOS_ASSIGN_OR_RETURN(impl->index, indexer::XapianSearchIndex::Open(archive.paths().index()));
+  auto* documents = &archive.documents();
+  indexer::DocumentTextProvider text = [documents](const std::string& id) {
+    return documents->TextForArtifact(id);
+  };
+  auto index = indexer::XapianSearchIndex::Open(archive.paths().index());
+  if (!index.ok() && index.status().code() == core::StatusCode::kCorruption) {
+    // The index is derived data: one written by an older schema (or with an
+    // unreadable CURRENT) is rebuilt from the store instead of refusing to start.
+    impl->Log("search index: " + index.status().message() + "; rebuilding it from the store");
+    CUSTOS_ASSIGN_OR_RETURN(auto stats,
+                            indexer::RebuildIndex(archive.paths().index(), archive.records(), text));
+    impl->Log("search index: rebuilt " + std::to_string(stats.documents) + " records into " +
+              stats.generation);
+    index = indexer::XapianSearchIndex::Open(archive.paths().index());
+  }
+  if (!index.ok()) return index.status();
+  impl->index = std::move(index).value();
   indexer::FollowerOptions fo;
   fo.poll_interval = impl->options.index_poll;
-  auto* documents = &archive.documents();
-  fo.documents = [documents](const std::string& id) { return documents->TextForArtifact(id); };
+  fo.documents = text;
   impl->follower = std::make_unique<indexer::IndexFollower>(archive.records(), *impl->index, fo);
   // The follower catches up in the background: after a large import the
   // server answers at once and search fills in as the index catches up.
