@@ -2,7 +2,6 @@
 // (run under ASan/UBSan), must lose no text, and must round-trip.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
@@ -200,13 +199,11 @@ TEST(ProvenanceFuzzTest, OneMegabyteFinishesQuickly) {
     text += prose + ". ";
   }
   text += "NOTES: [1] Invoice no. 4411.";
-  const auto start = std::chrono::steady_clock::now();
+  // Linear: a quadratic parser takes minutes here, past the core suite's
+  // ctest TIMEOUT (tests/core/CMakeLists.txt); no timed assertion.
   const Provenance p = ParseProvenance(text);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_GT(p.periods.size(), 700u);
   ExpectNothingDropped(text, p);
-  EXPECT_LT(seconds, 3.0);  // linear; a quadratic parser takes minutes here
 }
 
 TEST(ProvenanceFuzzTest, AdversarialInputs) {
@@ -251,15 +248,13 @@ TEST(ProvenanceFuzzTest, AdversarialInputs) {
   for (int i = 0; i < 200; ++i) hash_periods += "see document " + std::string(64, 'b') + " [2]; ";
   inputs.push_back(hash_periods);
 
-  const auto start = std::chrono::steady_clock::now();
+  // About 1 MB, parsed twice and rendered; super-linear behaviour shows up as
+  // the core suite's ctest TIMEOUT, not as a timed assertion.
   for (const auto& input : inputs) {
     SCOPED_TRACE(input.substr(0, 60));
     Check(input);
     if (HasFatalFailure()) return;
   }
-  const auto seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_LT(seconds, 3.0);  // about 1 MB, parsed twice and rendered
 }
 
 TEST(ProvenanceFuzzTest, DeepBracketsInsideAPeriodAreKept) {
