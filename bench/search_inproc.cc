@@ -9,7 +9,12 @@
 //            ValueCountMatchSpy on the packed facet slot (3): the minimal
 //            work to get top-20 + exact total + facet counts.
 //   raw      raw Xapian top-20 without facets (default checkatleast).
+//   lib-2k   `lib` with SearchQuery::facet_sample = kSuggestedFacetSample
+//            (2,000): facet counts scaled from a sample above 2,000 matches
+//            (opt-in; the server answers exact counts).
 //   lib-nofac  `lib` with SearchQuery::facets = false (attribution).
+//   raw+fac2k  `raw+fac` with checkatleast = kSuggestedFacetSample (2,000): the
+//            raw baseline for `lib-2k`.
 //   raw+spl  `raw` with FLAG_SPELLING_CORRECTION (attribution: custos
 //            parses every query with it).
 //
@@ -89,6 +94,14 @@ int main(int argc, char** argv) {
     return r.ok() ? static_cast<long>(r->total) : -1;
   });
 
+  Run("lib-2k", qs, passes, [&](const std::string& q) -> long {
+    custos::core::SearchQuery sq;
+    sq.q = q;
+    sq.facet_sample = custos::core::SearchQuery::kSuggestedFacetSample;
+    auto r = (*idx)->Search(sq);
+    return r.ok() ? static_cast<long>(r->total) : -1;
+  });
+
   Run("lib-nofac", qs, passes, [&](const std::string& q) -> long {
     custos::core::SearchQuery sq;
     sq.q = q;
@@ -105,19 +118,26 @@ int main(int argc, char** argv) {
   qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
   qp.set_default_op(Xapian::Query::OP_AND);
   const Xapian::Query filter("XV:public");
-  auto raw = [&](const std::string& q, bool facets, bool spell = false) -> long {
+  auto raw = [&](const std::string& q, bool facets, bool spell = false,
+                 Xapian::doccount facet_checks = 0) -> long {
     Xapian::Enquire e(db);
     const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT |
-                           (spell ? Xapian::QueryParser::FLAG_SPELLING_CORRECTION : 0u);
+                           (spell ? unsigned{Xapian::QueryParser::FLAG_SPELLING_CORRECTION} : 0u);
     e.set_query(Xapian::Query(Xapian::Query::OP_FILTER, qp.parse_query(q, flags), filter));
     Xapian::ValueCountMatchSpy spy(3);
     if (facets) e.add_matchspy(&spy);
-    Xapian::MSet m = e.get_mset(0, 20, facets ? ndocs : 0);
+    Xapian::MSet m = e.get_mset(0, 20, facets ? (facet_checks ? facet_checks : ndocs) : 0);
     long s = static_cast<long>(m.get_matches_estimated());
     for (auto it = m.begin(); it != m.end(); ++it) s += static_cast<long>(it.get_document().get_data().size() & 1);
     return s;
   };
   Run("raw+fac", qs, passes, [&](const std::string& q) { return raw(q, true); });
+  Run("raw+fac2k", qs, passes, [&](const std::string& q) {
+    return raw(q, true, false,
+               std::min<Xapian::doccount>(
+                   ndocs, static_cast<Xapian::doccount>(
+                              custos::core::SearchQuery::kSuggestedFacetSample)));
+  });
   Run("raw", qs, passes, [&](const std::string& q) { return raw(q, false); });
   Run("raw+spl", qs, passes, [&](const std::string& q) { return raw(q, false, true); });
   return 0;

@@ -6,6 +6,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <string_view>
@@ -21,6 +22,7 @@ class FacetSpy final : public Xapian::MatchSpy {
   FacetSpy() : counts_(schema::Facets().size()) {}
 
   void operator()(const Xapian::Document& doc, double /*wt*/) override {
+    ++seen_;
     const std::string packed = doc.get_value(schema::kSlotFacets);
     size_t facet = 0;
     size_t start = 0;
@@ -33,12 +35,29 @@ class FacetSpy final : public Xapian::MatchSpy {
     }
   }
 
-  // Facet name -> value -> count.
+  static constexpr size_t kMaxPartyValues = 50;
+
+  // Documents counted (the matches the matcher checked).
+  int64_t Seen() const { return seen_; }
+
+  // Facet name -> value -> count (the party facet: its kMaxPartyValues most
+  // frequent values).
   std::map<std::string, std::map<std::string, int64_t>> Results() const {
     std::map<std::string, std::map<std::string, int64_t>> out;
     const auto& facets = schema::Facets();
     for (size_t i = 0; i < facets.size(); ++i) {
       auto& m = out[std::string(facets[i].name)];
+      if (facets[i].name == core::kFacetParty && counts_[i].size() > kMaxPartyValues) {
+        // A corpus names tens of thousands of parties: answer the most
+        // frequent ones (ties by name), not all of them.
+        std::vector<std::pair<std::string_view, int64_t>> top(counts_[i].begin(), counts_[i].end());
+        std::partial_sort(top.begin(), top.begin() + kMaxPartyValues, top.end(),
+                          [](const auto& a, const auto& b) {
+                            return a.second != b.second ? a.second > b.second : a.first < b.first;
+                          });
+        for (size_t k = 0; k < kMaxPartyValues; ++k) m.emplace(std::string(top[k].first), top[k].second);
+        continue;
+      }
       for (const auto& [v, n] : counts_[i]) m.emplace(std::string(v), n);
     }
     return out;
@@ -59,6 +78,7 @@ class FacetSpy final : public Xapian::MatchSpy {
     }
   }
   std::vector<Counts> counts_;
+  int64_t seen_ = 0;
 };
 
 }  // namespace custos::indexer

@@ -222,10 +222,14 @@ bool HasTerm(const Xapian::Document& doc, const std::string& term) {
   return t != doc.termlist_end() && *t == term;
 }
 
+// No SNIPPET_BACKGROUND_MODEL: it looks up the term frequency of every
+// distinct word of every text it is given, one B-tree lookup each, and was
+// most of the cost of a search (bench/RESULTS.md). Without it the window is
+// chosen by the query's own terms, which is what the reader looks for.
 std::string Snip(const Xapian::MSet& mset, const std::string& text, const Xapian::Stem& stem,
                  bool need_match, size_t length = kSnippetBytes,
                  const std::string& omit = "\xE2\x80\xA6") {
-  unsigned flags = Xapian::MSet::SNIPPET_BACKGROUND_MODEL;
+  unsigned flags = 0;
   if (need_match) flags |= Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH;
   return mset.snippet(text, length, stem, flags, "<mark>", "</mark>", omit);
 }
@@ -438,9 +442,15 @@ core::Result<core::SearchResults> RunSearch(const Xapian::Database& db, const Se
   if (q.facets) enquire.add_matchspy(&spy);
   const Xapian::doccount first = static_cast<Xapian::doccount>((q.page - 1) * q.per_page);
   const Xapian::doccount per_page = static_cast<Xapian::doccount>(q.per_page);
-  // With facets every match must be seen by the spy, so the count is exact
-  // too; otherwise totals are exact up to kExactTotalsUpTo.
-  const Xapian::doccount check_at_least = q.facets ? std::max(db.get_doccount(), first + per_page)
+  // With facets the spy sees every match up to q.facet_sample (0: all of
+  // them), so counts and total are exact up to there; above it the matcher
+  // may stop and the counts are scaled (below). Without facets totals are
+  // exact up to kExactTotalsUpTo.
+  const Xapian::doccount facet_checks =
+      q.facet_sample > 0 ? static_cast<Xapian::doccount>(std::min<int64_t>(
+                               q.facet_sample, static_cast<int64_t>(db.get_doccount())))
+                         : db.get_doccount();
+  const Xapian::doccount check_at_least = q.facets ? std::max(facet_checks, first + per_page)
                                                    : std::max(kExactTotalsUpTo, first + per_page);
   Xapian::MSet mset = enquire.get_mset(first, per_page, check_at_least);
 
@@ -456,7 +466,23 @@ core::Result<core::SearchResults> RunSearch(const Xapian::Database& db, const Se
     }
   }
   out.hits = BuildHits(mset, snip, stem, pin_term);
-  if (q.facets) out.facets = spy.Results();
+  if (q.facets) {
+    out.facets = spy.Results();
+    // The spy saw only the matches the matcher checked. When that is not all
+    // of them, scale its counts up to the estimated total. The filter is
+    // part of the query, so neither the sample nor the estimate includes a
+    // record the caller may not see.
+    const int64_t seen = spy.Seen();
+    if (out.total_is_estimate || seen < out.total) {
+      out.facets_are_estimates = true;
+      const double scale = seen > 0 ? std::max(1.0, static_cast<double>(out.total) / seen) : 1.0;
+      for (auto& [name, counts] : out.facets) {
+        for (auto& [value, n] : counts) {
+          n = std::min(out.total, std::max<int64_t>(1, std::llround(n * scale)));
+        }
+      }
+    }
+  }
 
   if (out.total < kFewResults && !IsBlank(q.q)) {
     parsed.corrected = CorrectedQuery(qp, q.q, parsed.relaxed);

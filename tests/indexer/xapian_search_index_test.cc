@@ -179,6 +179,7 @@ TEST_F(XapianSearchIndexTest, FacetsCountTheWholeMatchSetNotThePage) {
   EXPECT_EQ(r.facets["material"]["silver"], 30);
   EXPECT_EQ(r.facets["type"]["coin"], 30);
   EXPECT_EQ(r.facets["century"]["c-04"], 30);
+  EXPECT_FALSE(r.facets_are_estimates);  // 30 matches, under facet_sample
 
   // Paging: six pages of five, no duplicates.
   std::set<std::string> seen;
@@ -336,6 +337,44 @@ TEST_F(XapianSearchIndexTest, RestrictedRecordsAreFilteredFromTotalsFacetsAndPag
   // Nor can the identifier pin or a wildcard.
   EXPECT_EQ(Search("bu*", false).total, 0);
   EXPECT_TRUE(Search("bu*", true).total >= 1);
+}
+
+TEST_F(XapianSearchIndexTest, SampledFacetsAreFlaggedScaledAndNeverLeakRestrictedRecords) {
+  // Above facet_sample matches the counts come from the first matches the
+  // matcher checked, scaled to the total. The access filter is inside the
+  // query, so the sample holds no restricted record.
+  core::SearchQuery q;
+  q.per_page = 2;
+  q.facet_sample = 5;
+  const auto exact_pub = Search("", false);
+  ASSERT_GT(exact_pub.total, 10);
+  EXPECT_FALSE(exact_pub.facets_are_estimates);
+  auto pub = Search(q);
+  EXPECT_TRUE(pub.facets_are_estimates);
+  EXPECT_EQ(pub.hits.size(), 2u);
+  EXPECT_EQ(pub.facets["country"].count("IQ"), 0u);
+  EXPECT_EQ(pub.facets["status"].count("under_investigation"), 0u);
+  EXPECT_EQ(pub.facets["century"].count("c-26"), 0u);
+  for (const auto& [facet, counts] : pub.facets) {
+    for (const auto& [v, n] : counts) {
+      EXPECT_GE(n, 1) << facet << "=" << v;
+      EXPECT_LE(n, pub.total) << facet << "=" << v;
+      // Every sampled value occurs in the exact public counts.
+      EXPECT_EQ(exact_pub.facets.at(facet).count(v), 1u) << facet << "=" << v;
+    }
+  }
+  // The same for a word query and for the restricted-record filter words.
+  q.q = "bronze OR tetradrachm";
+  EXPECT_EQ(Search(q).facets["country"].count("IQ"), 0u);
+  q.q = "country:iq OR tetradrachm";
+  EXPECT_EQ(Search(q).facets["country"].count("IQ"), 0u);
+
+  // facet_sample = 0 is always exact.
+  q.q = "";
+  q.facet_sample = 0;
+  auto exact = Search(q);
+  EXPECT_FALSE(exact.facets_are_estimates);
+  EXPECT_EQ(exact.facets, exact_pub.facets);
 }
 
 TEST_F(XapianSearchIndexTest, RestrictedCaseDataNeverMatches) {

@@ -92,19 +92,21 @@ struct SearchQuery {
   bool include_restricted = false;
   // Compute facet counts over the whole match set (costs a full match).
   bool facets = true;
-  // Facet counts (and the total) are exact while the query matches at most
-  // this many records. Above it the matcher stops after checking this many
-  // and the counts are scaled up from them to the estimated total
-  // (SearchResults::facets_are_estimates), so a very common word does not
-  // cost a full match. 0 means always exact. Restricted records are excluded
-  // by the query's filter before any counting, so a sample never holds them.
-  int64_t facet_sample = kDefaultFacetSample;
+  // 0 (the default): facet counts and the total are exact, over the whole
+  // match set; a rare value always shows up, which investigators rely on.
+  // N > 0: exact while the query matches at most N records; above that the
+  // matcher stops after checking N and the counts are scaled up from them to
+  // the estimated total (SearchResults::facets_are_estimates), so a very
+  // common word does not cost a full match, but a value outside the sample is
+  // missing. Restricted records are excluded by the query's filter before any
+  // counting, so a sample never holds them. bench/search_inproc measures both.
+  int64_t facet_sample = 0;
   // Words with no operator between them: all must match (false) or any (true).
   bool match_any = false;
   // ISO 639-1 stemmer for the query words; empty means English.
   std::string language;
 
-  static constexpr int64_t kDefaultFacetSample = 2000;
+  static constexpr int64_t kSuggestedFacetSample = 2000;  // for callers that opt in
   static constexpr size_t kMaxQueryBytes = 1000;
   static constexpr int kMaxPerPage = 100;
   static constexpr int64_t kMaxOffset = 100000;  // (page-1)*per_page limit
