@@ -42,6 +42,20 @@ core::Result<Args> ParseArgs(int argc, char** argv, int first,
   return out;
 }
 
+std::string TakeOutputPath(Args* args) {
+  std::string out = args->Get("output", args->Get("o"));
+  std::vector<std::string> rest;
+  for (size_t i = 0; i < args->positional.size(); ++i) {
+    if (args->positional[i] == "-o" && i + 1 < args->positional.size()) {
+      out = args->positional[++i];
+    } else {
+      rest.push_back(args->positional[i]);
+    }
+  }
+  args->positional = std::move(rest);
+  return out;
+}
+
 std::string DataDirFrom(const Args& args) {
   if (auto d = args.Get("data"); !d.empty()) return d;
   if (const char* env = std::getenv("CUSTOS_DATA"); env && *env) return env;

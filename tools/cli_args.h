@@ -30,6 +30,10 @@ core::Result<Args> ParseArgs(int argc, char** argv, int first,
                              const std::set<std::string>& with_value,
                              const std::set<std::string>& booleans);
 
+// The output path from --output/--o or a short `-o FILE` left among the
+// positional arguments; `-o FILE` is taken out of args->positional.
+std::string TakeOutputPath(Args* args);
+
 // The data directory: --data, else $CUSTOS_DATA, else ./data.
 std::string DataDirFrom(const Args& args);
 

@@ -34,16 +34,8 @@ int RunExport(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
-  // Accept -o FILE as well as --o/--output.
-  std::vector<std::string> pos;
-  std::string out = args->Get("output", args->Get("o"));
-  for (size_t i = 0; i < args->positional.size(); ++i) {
-    if (args->positional[i] == "-o" && i + 1 < args->positional.size()) {
-      out = args->positional[++i];
-    } else {
-      pos.push_back(args->positional[i]);
-    }
-  }
+  const std::string out = TakeOutputPath(&*args);
+  const std::vector<std::string>& pos = args->positional;
   if (pos.size() != 2 || pos[0] != "bundle" || out.empty()) {
     std::cerr << kUsage;
     return 2;

@@ -65,15 +65,8 @@ int RunExportInterchange(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
-  std::vector<std::string> pos;
-  std::string out = args->Get("output", args->Get("o"));
-  for (size_t i = 0; i < args->positional.size(); ++i) {
-    if (args->positional[i] == "-o" && i + 1 < args->positional.size()) {
-      out = args->positional[++i];
-    } else {
-      pos.push_back(args->positional[i]);
-    }
-  }
+  std::string out = TakeOutputPath(&*args);
+  const std::vector<std::string>& pos = args->positional;
   const std::string what = pos.empty() ? "" : pos[0];
   const bool restricted = args->Has("restricted");
   if ((what == "dossier" && pos.size() != 2) || (what == "csv" && pos.size() != 1) ||
