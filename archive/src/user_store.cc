@@ -181,8 +181,13 @@ Result<std::optional<core::Principal>> UserStore::LookUpToken(const std::string&
   return std::optional<core::Principal>(core::Principal{names[0], *role});
 }
 
+std::string PasswordStamp(const std::string& password_hash) {
+  return password_hash.empty() ? "" : core::Sha256Hex(password_hash).substr(0, 16);
+}
+
 Result<core::Principal> UserStore::CheckPassword(const std::string& name,
-                                                 const std::string& password) const {
+                                                 const std::string& password,
+                                                 std::string* stamp) const {
   const Status denied = Status::Unauthorized("wrong user name or password");
   std::vector<std::string> roles, hashes;
   std::vector<int> disabled;
@@ -201,33 +206,49 @@ Result<core::Principal> UserStore::CheckPassword(const std::string& name,
   if (!core::VerifyPassword(password, hashes[0])) return denied;
   auto role = core::ParseRole(roles[0]);
   if (!role) return Status::Corruption("user " + name + " has an unknown role");
+  if (stamp) *stamp = PasswordStamp(hashes[0]);
   return core::Principal{name, *role};
 }
 
-Result<std::vector<User>> UserStore::ListUsers() const {
+namespace {
+
+// Users matching `where` (SQL, one optional `?` bound to `arg`), by name.
+Result<std::vector<User>> SelectUsers(SqliteDatabase& db, const std::string& where,
+                                      const std::string* arg) {
   std::vector<std::string> names, roles, hashes, created;
   std::vector<int> disabled, tokens;
-  Status st = db_->Read([&](Poco::Data::Session& s) {
-    s << "SELECT u.name, u.role, u.disabled, u.password_hash, u.created_at, "
-         "(SELECT count(*) FROM tokens t WHERE t.user_name = u.name) FROM users u ORDER BY u.name",
-        into(names), into(roles), into(disabled), into(hashes), into(created), into(tokens), now;
+  Status st = db.Read([&](Poco::Data::Session& s) {
+    std::string value = arg ? *arg : "";
+    Poco::Data::Statement select(s);
+    select << "SELECT u.name, u.role, u.disabled, u.password_hash, u.created_at, "
+              "(SELECT count(*) FROM tokens t WHERE t.user_name = u.name) FROM users u " +
+                  where + " ORDER BY u.name",
+        into(names), into(roles), into(disabled), into(hashes), into(created), into(tokens);
+    if (arg) select, bind(value);
+    select.execute();
     return Status::Ok();
   });
   if (!st.ok()) return st;
   std::vector<User> out;
   for (size_t i = 0; i < names.size(); ++i) {
     out.push_back({names[i], core::ParseRole(roles[i]).value_or(core::Role::kAnonymous),
-                   disabled[i] != 0, !hashes[i].empty(), created[i], tokens[i]});
+                   disabled[i] != 0, !hashes[i].empty(), created[i], tokens[i],
+                   PasswordStamp(hashes[i])});
   }
   return out;
 }
 
+}  // namespace
+
+Result<std::vector<User>> UserStore::ListUsers() const {
+  return SelectUsers(*db_, "", nullptr);
+}
+
+// Runs on every request of a browser session: one indexed row, not the list.
 Result<User> UserStore::GetUser(const std::string& name) const {
-  CUSTOS_ASSIGN_OR_RETURN(auto users, ListUsers());
-  for (auto& u : users) {
-    if (u.name == name) return u;
-  }
-  return NoSuchUser(name);
+  CUSTOS_ASSIGN_OR_RETURN(auto users, SelectUsers(*db_, "WHERE u.name = ?", &name));
+  if (users.empty()) return NoSuchUser(name);
+  return std::move(users[0]);
 }
 
 Result<int64_t> UserStore::CountUsers() const {

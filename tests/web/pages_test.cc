@@ -217,6 +217,29 @@ TEST_F(PagesTest, RejectsStateChangesWithoutCsrfToken) {
   EXPECT_EQ(GetWithCookie("/", cookie).body.find("Sign out"), std::string::npos);
 }
 
+TEST_F(PagesTest, PasswordChangeOrDisableEndsTheUsersSessionsOnly) {
+  Browser curator = SignIn("curator");
+  Browser admin = SignIn("admin");
+  ASSERT_EQ(GetWithCookie("/api/v1/whoami", curator.cookie).json().value("user", ""), "curator");
+  // As `custos user passwd` would, straight to the store (no in-process hook).
+  ASSERT_TRUE(archive_->users().SetPassword("curator", "a-new-password-4567").ok());
+  auto who = GetWithCookie("/api/v1/whoami", curator.cookie);
+  EXPECT_EQ(who.json().value("user", ""), "") << who.body;
+  EXPECT_EQ(GetWithCookie("/", curator.cookie).body.find("Sign out"), std::string::npos);
+  // The stale session cannot post forms either, and a new sign-in works.
+  auto post = PostForm("/artifacts/new", curator,
+                       {{"csrf", curator.csrf}, {"title", "x"}, {"object_type", "vase"}});
+  EXPECT_NE(post.status, 201);
+  EXPECT_NE(post.status, 303);
+  EXPECT_FALSE(Login("curator", "a-new-password-4567").empty());
+  // Other users keep theirs.
+  EXPECT_EQ(GetWithCookie("/api/v1/whoami", admin.cookie).json().value("user", ""), "admin");
+  // Disabling ends a session too, also when done by another process.
+  Browser investigator = SignIn("investigator");
+  ASSERT_TRUE(archive_->users().SetDisabled("investigator", true).ok());
+  EXPECT_EQ(GetWithCookie("/api/v1/whoami", investigator.cookie).json().value("user", ""), "");
+}
+
 TEST_F(PagesTest, RateLimitsFailedLogins) {
   ASSERT_TRUE(archive_->users().SetPassword("verifier", "the-right-one").ok());
   for (int i = 0; i < 5; ++i) {

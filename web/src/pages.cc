@@ -90,15 +90,16 @@ Result<Reply> LoginSubmit(App& app, RequestContext& ctx) {
     r.headers.emplace_back("Retry-After", "60");
     return r;
   }
+  std::string stamp;
   auto principal = user.empty() || password.empty()
                        ? Result<core::Principal>(Status::Unauthorized("empty"))
-                       : app.archive.users().CheckPassword(user, password);
+                       : app.archive.users().CheckPassword(user, password, &stamp);
   if (!principal.ok()) {
     limiter.Failed(user, ip, now);
     // One message for unknown user, wrong password and disabled user.
     return LoginForm(app, ctx, "The user name or password is wrong.", 401, user);
   }
-  std::string session = app.pages->sessions.Create(*principal, now);
+  std::string session = app.pages->sessions.Create(*principal, stamp, now);
   Reply r = Redirect(next);
   r.headers.emplace_back("Set-Cookie", CookieHeader(SessionStore::kCookie, session,
                                                     ctx.request.secure(), -1));
@@ -386,9 +387,9 @@ Result<core::Principal> SessionPrincipal(App& app, const Poco::Net::HTTPServerRe
   if (cookie.empty()) return core::Principal{};
   auto s = app.pages->sessions.Find(cookie, app.clock.NowMillis());
   if (!s) return core::Principal{};  // expired: browse on as anonymous
-  // The user's current state decides (disabled, role changed).
+  // The user's current state decides (disabled, password changed, role).
   auto user = app.archive.users().GetUser(s->principal.user);
-  if (!user.ok() || user->disabled) {
+  if (!user.ok() || user->disabled || user->password_stamp != s->password_stamp) {
     app.pages->sessions.Destroy(cookie);
     return core::Principal{};
   }

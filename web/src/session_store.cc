@@ -18,9 +18,10 @@ std::string RandomHex(size_t bytes) {
   return core::HexEncode(*r);
 }
 
-std::string SessionStore::Create(const core::Principal& p, int64_t now_ms) {
+std::string SessionStore::Create(const core::Principal& p, const std::string& password_stamp,
+                                 int64_t now_ms) {
   std::string cookie = RandomHex(32);
-  Session s{p, RandomHex(32), now_ms, now_ms};
+  Session s{p, RandomHex(32), password_stamp, now_ms, now_ms};
   std::lock_guard lock(mu_);
   // Drop expired sessions now and then (on each login is often enough).
   for (auto it = sessions_.begin(); it != sessions_.end();) {

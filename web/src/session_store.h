@@ -6,7 +6,10 @@
 // has its own CSRF token (random, 32 bytes hex) that every state-changing
 // browser request must echo: a hidden `csrf` form field for page forms, an
 // `X-CSRF-Token` header for JSON API calls made from our pages' scripts.
-// Sessions expire after `kIdle` without use and after `kAbsolute` in any case.
+// Sessions expire after `kIdle` without use and after `kAbsolute` in any case,
+// and end when the user's password changes or the user is disabled (checked
+// against the database on every request, so a change made with the `custos
+// user` CLI beside the running server counts too).
 //
 // The rate limiter counts failed logins per user name and per client address
 // in a sliding window; over the limit, login answers 429 before checking the
@@ -33,6 +36,7 @@ namespace custos::web {
 struct Session {
   core::Principal principal;
   std::string csrf;  // hex
+  std::string password_stamp;  // archive::User::password_stamp at sign-in
   int64_t created_ms = 0;
   int64_t last_used_ms = 0;
 };
@@ -43,8 +47,9 @@ class SessionStore {
   static constexpr int64_t kAbsoluteMs = 12LL * 3600 * 1000;  // 12 hours in all
   static constexpr const char* kCookie = "custos_session";
 
-  // A new session for `p`; returns the cookie value (hex).
-  std::string Create(const core::Principal& p, int64_t now_ms);
+  // A new session for `p`, opened with the password whose stamp is
+  // `password_stamp`; returns the cookie value (hex).
+  std::string Create(const core::Principal& p, const std::string& password_stamp, int64_t now_ms);
   // The live session for a cookie value (refreshing its idle timer), or none.
   std::optional<Session> Find(const std::string& cookie, int64_t now_ms);
   void Destroy(const std::string& cookie);

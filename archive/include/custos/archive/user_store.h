@@ -33,6 +33,11 @@ struct User {
   bool has_password = false;
   std::string created_at;
   int tokens = 0;
+  // Changes whenever the password is set or cleared: a short SHA-256 of the
+  // stored scrypt hash (which has a fresh salt each time), "" without a
+  // password. A browser session remembers the stamp it was opened with and
+  // ends when the user's stamp moves on, in any process (the CLI included).
+  std::string password_stamp;
 };
 
 inline constexpr std::chrono::seconds kTokenCacheTtl{1};
@@ -58,9 +63,11 @@ class UserStore {
   // The principal behind a bearer token. Unauthorized when the token is
   // unknown, malformed or its user is disabled (one message for all three).
   core::Result<core::Principal> Authenticate(std::string_view token) const;
-  // The principal for a name and password; Unauthorized otherwise.
+  // The principal for a name and password; Unauthorized otherwise. When
+  // `stamp` is given it receives the password_stamp of the hash just checked.
   core::Result<core::Principal> CheckPassword(const std::string& name,
-                                              const std::string& password) const;
+                                              const std::string& password,
+                                              std::string* stamp = nullptr) const;
 
   core::Result<std::vector<User>> ListUsers() const;
   core::Result<User> GetUser(const std::string& name) const;
@@ -87,6 +94,9 @@ class UserStore {
   mutable std::unordered_map<std::string, CachedToken> token_cache_;
   mutable uint64_t cache_generation_ = 0;
 };
+
+// User::password_stamp of a stored password hash.
+std::string PasswordStamp(const std::string& password_hash);
 
 // A random password for first start: 20 characters of base64url (120 bits).
 std::string NewRandomPassword();
