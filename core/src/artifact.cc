@@ -192,6 +192,7 @@ bool IsValidArtifactId(std::string_view id) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   };
   if (!alnum(id[0])) return false;
+  if (id == kReservedArtifactId) return false;  // the page /artifacts/new
   for (char c : id) {
     if (!alnum(c) && c != '.' && c != '_' && c != '-') return false;
   }
@@ -215,7 +216,9 @@ Result<Artifact> ArtifactFromJson(const json& in) {
   CUSTOS_RETURN_IF_ERROR(ReadString(in, "id", ArtifactLimits::kIdMax, a.id));
   if (!a.id.empty() && !IsValidArtifactId(a.id)) {
     return Status::InvalidArgument(
-        "id must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", "id");
+        "id must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit, "
+        "and not \"new\"",
+        "id");
   }
 
   std::string s;

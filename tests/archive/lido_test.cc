@@ -186,6 +186,7 @@ TEST(LidoReaderTest, ArtifactIdsAreStableAndDistinct) {
   EXPECT_EQ(a, LidoArtifactId("DE-MUS/1"));
   EXPECT_TRUE(core::IsValidArtifactId(a));
   EXPECT_TRUE(core::IsValidArtifactId(LidoArtifactId(std::string(300, '/'))));
+  EXPECT_TRUE(core::IsValidArtifactId(LidoArtifactId("new")));  // reserved as is
 }
 
 core::Artifact Sample() {

@@ -64,6 +64,7 @@ TEST(ArtifactValidationTest, RejectsEachRuleNamingTheField) {
       {"restricted not object", With("restricted", "case 12"), "restricted"},
       {"provenance not array", With("provenance", "text"), "provenance"},
       {"id bad characters", With("id", "../etc"), "id"},
+      {"id reserved for the create page", With("id", "new"), "id"},
       {"language not ISO 639-1", With("language", "english"), "language"},
   };
   for (const Case& c : cases) {

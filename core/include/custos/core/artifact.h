@@ -111,8 +111,10 @@ struct ArtifactLimits {
 };
 
 // True for ids we accept from clients: 1-64 of [A-Za-z0-9._-], starting with
-// an alphanumeric.
+// an alphanumeric, other than kReservedArtifactId.
 bool IsValidArtifactId(std::string_view id);
+// `/artifacts/new` is the curator's create form, so no record may be "new".
+inline constexpr std::string_view kReservedArtifactId = "new";
 
 // Validates and converts an untrusted JSON object into an Artifact.
 // Server-managed fields (version, created_*, updated_*, flags,
