@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <set>
 #include <string>
 
 #include "custos/indexer/xapian_search_index.h"
@@ -129,6 +130,44 @@ std::string CorrectedQuery(Xapian::QueryParser& qp, const std::string& text, boo
   } catch (const Xapian::QueryParserError&) {
     return "";
   }
+}
+
+// Whether every word of `text` (lower-cased, split as PlainWords splits) is
+// in the spelling table, which holds only words of public records. Xapian's
+// correction (FLAG_SPELLING_CORRECTION) runs a trigram search per word even
+// for a word it knows, and that was most of the time of a query with few
+// results (bench/RESULTS.md). We suggest spellings only for words the
+// archive does not know, so a query of known words skips it: one table
+// lookup per word instead.
+bool AllWordsAreSpellingWords(const Xapian::Database& db, std::string_view text) {
+  static const std::set<std::string, std::less<>> kOperators = {"AND", "OR",  "NOT", "XOR",
+                                                                "NEAR", "ADJ"};
+  std::string word, raw;
+  bool all = true;
+  auto check = [&] {
+    // Words with digits (inventory numbers) never enter the spelling table
+    // (schema::SpellingWords), so no suggestion can be built from them.
+    const bool digits = std::any_of(word.begin(), word.end(),
+                                    [](char c) { return c >= '0' && c <= '9'; });
+    if (!word.empty() && all && !digits && !kOperators.contains(raw)) {
+      Xapian::TermIterator t = db.spellings_begin();
+      t.skip_to(word);
+      all = t != db.spellings_end() && *t == word;
+    }
+    word.clear();
+    raw.clear();
+  };
+  for (Xapian::Utf8Iterator it(text.data(), text.size()); it != Xapian::Utf8Iterator() && all;
+       ++it) {
+    if (Xapian::Unicode::is_wordchar(*it)) {
+      Xapian::Unicode::append_utf8(raw, *it);
+      Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(*it));
+    } else {
+      check();
+    }
+  }
+  check();
+  return all;
 }
 
 bool IsBlank(std::string_view s) {
@@ -426,8 +465,9 @@ core::Result<core::SearchResults> RunSearch(const Xapian::Database& db, const Se
     return out;
   }
 
+  const Xapian::Query filtered = ApplyFilter(main, filter);
   Xapian::Enquire enquire(db);
-  enquire.set_query(ApplyFilter(main, filter));
+  enquire.set_query(filtered);
   switch (q.sort) {
     case core::SearchSort::kRelevance:
       break;
@@ -438,24 +478,39 @@ core::Result<core::SearchResults> RunSearch(const Xapian::Database& db, const Se
       enquire.set_sort_by_value_then_relevance(schema::kSlotLatest, true);
       break;
   }
-  FacetSpy spy;
-  if (q.facets) enquire.add_matchspy(&spy);
   const Xapian::doccount first = static_cast<Xapian::doccount>((q.page - 1) * q.per_page);
   const Xapian::doccount per_page = static_cast<Xapian::doccount>(q.per_page);
-  // With facets the spy sees every match up to q.facet_sample (0: all of
-  // them), so counts and total are exact up to there; above it the matcher
-  // may stop and the counts are scaled (below). Without facets totals are
-  // exact up to kExactTotalsUpTo.
-  const Xapian::doccount facet_checks =
-      q.facet_sample > 0 ? static_cast<Xapian::doccount>(std::min<int64_t>(
-                               q.facet_sample, static_cast<int64_t>(db.get_doccount())))
-                         : db.get_doccount();
-  const Xapian::doccount check_at_least = q.facets ? std::max(facet_checks, first + per_page)
-                                                   : std::max(kExactTotalsUpTo, first + per_page);
-  Xapian::MSet mset = enquire.get_mset(first, per_page, check_at_least);
-
-  out.total = mset.get_matches_estimated();
-  out.total_is_estimate = mset.get_matches_lower_bound() != mset.get_matches_upper_bound();
+  FacetSpy spy;
+  Xapian::MSet mset;
+  if (q.facets && q.facet_sample <= 0) {
+    // Exact facet counts need every match, but ranking needs only the page.
+    // So two passes: the page with the matcher's usual pruning (it may stop
+    // early, knowing no later document can rank higher), and a boolean pass
+    // (BoolWeight: no BM25 per document, docid order) in which the spy sees
+    // every match, which also makes the total exact.
+    mset = enquire.get_mset(first, per_page, first + per_page);
+    Xapian::Enquire count(db);
+    count.set_query(filtered);
+    count.set_weighting_scheme(Xapian::BoolWeight());
+    count.set_docid_order(Xapian::Enquire::ASCENDING);
+    count.add_matchspy(&spy);
+    (void)count.get_mset(0, 0, db.get_doccount());
+    out.total = spy.Seen();
+    out.total_is_estimate = false;
+  } else {
+    if (q.facets) enquire.add_matchspy(&spy);
+    // With a facet sample the spy sees the first q.facet_sample matches, and
+    // counts are scaled above it (below). Without facets totals are exact up
+    // to kExactTotalsUpTo.
+    const Xapian::doccount facet_checks = static_cast<Xapian::doccount>(
+        std::min<int64_t>(q.facet_sample, static_cast<int64_t>(db.get_doccount())));
+    const Xapian::doccount check_at_least = q.facets
+                                                ? std::max(facet_checks, first + per_page)
+                                                : std::max(kExactTotalsUpTo, first + per_page);
+    mset = enquire.get_mset(first, per_page, check_at_least);
+    out.total = mset.get_matches_estimated();
+    out.total_is_estimate = mset.get_matches_lower_bound() != mset.get_matches_upper_bound();
+  }
   Xapian::MSet snip = mset;
   if (!mset.empty()) {
     Xapian::Query highlight = HighlightQuery(main);
@@ -484,7 +539,7 @@ core::Result<core::SearchResults> RunSearch(const Xapian::Database& db, const Se
     }
   }
 
-  if (out.total < kFewResults && !IsBlank(q.q)) {
+  if (out.total < kFewResults && !IsBlank(q.q) && !AllWordsAreSpellingWords(db, q.q)) {
     parsed.corrected = CorrectedQuery(qp, q.q, parsed.relaxed);
   }
   if (out.total < kFewResults && !parsed.corrected.empty() && parsed.corrected != q.q) {

@@ -231,6 +231,14 @@ TEST_F(XapianSearchIndexTest, SuggestsBetterSpellingWhenFewResults) {
   EXPECT_EQ(*r.suggestion, "tetradrachm");
   // No suggestion when the query finds plenty.
   EXPECT_FALSE(Search("tetradrachm").suggestion.has_value());
+  // Nor when every word is one the archive knows, even with few results:
+  // only unknown words are corrected (operators and numbers aside).
+  r = Search("tetradrachm AND bronze");
+  EXPECT_LT(r.total, 5);
+  EXPECT_FALSE(r.suggestion.has_value()) << *r.suggestion;
+  r = Search("brnze AND horse");
+  ASSERT_TRUE(r.suggestion.has_value());
+  EXPECT_EQ(*r.suggestion, "bronze AND horse");
 }
 
 TEST_F(XapianSearchIndexTest, SpellingNeverSuggestsWordsOfRestrictedRecords) {
