@@ -2,12 +2,13 @@
 // Poco HTTPClientSession per client thread, 127.0.0.1 only).
 //
 //   bench_http search  --port P --queries FILE [--clients C] [--requests N | --seconds S]
-//                      [--token T] [--per-page 20]
+//                      [--token T] [--per-page 20] [--path /api/v1/search]
 //   bench_http custody --port P --token T --artifacts ID[,ID...] [--clients C]
 //                      [--requests N | --seconds S]
 //
 // search:  client i walks the query list starting at offset i*len/C, GET
-//          /api/v1/search?q=... (facets included, as the API returns them).
+//          /api/v1/search?q=... (facets included, as the API returns them);
+//          --path / measures the HTML search page instead (same query).
 // custody: client i POSTs custody events to artifact ids[i % len(ids)]
 //          (one artifact per client when enough ids are given, so appends
 //          of different clients do not contend on one artifact's chain).
@@ -50,6 +51,7 @@ struct Options {
   std::string queries_file;
   std::vector<std::string> artifacts;
   int per_page = 20;
+  std::string path = "/api/v1/search";
 };
 
 std::vector<std::string> Split(const std::string& s, char sep) {
@@ -85,6 +87,7 @@ int main(int argc, char** argv) {
     else if (a == "--queries") o.queries_file = v;
     else if (a == "--artifacts") o.artifacts = Split(v, ',');
     else if (a == "--per-page") o.per_page = std::atoi(v.c_str());
+    else if (a == "--path") o.path = v;
     else { std::cerr << "bench_http: unknown option " << a << "\n"; return 2; }
   }
   std::vector<std::string> queries;
@@ -118,7 +121,7 @@ int main(int argc, char** argv) {
         Poco::URI::encode(queries[qi % queries.size()], "&=+?#/%", enc);
         ++qi;
         req.setMethod(Poco::Net::HTTPRequest::HTTP_GET);
-        req.setURI("/api/v1/search?q=" + enc + "&per_page=" + std::to_string(o.per_page));
+        req.setURI(o.path + "?q=" + enc + "&per_page=" + std::to_string(o.per_page));
       } else {
         const std::string& art = o.artifacts[static_cast<size_t>(c) % o.artifacts.size()];
         req.setMethod(Poco::Net::HTTPRequest::HTTP_POST);

@@ -21,6 +21,8 @@ start_server "$DATA"
 echo "HTTP (server pid $SRV_PID, port $PORT):"
 "$BENCH_BIN/bench_http" search --port "$PORT" --queries "$QUERIES" --clients 1 --requests "$REQS" --seconds "$SECS"
 "$BENCH_BIN/bench_http" search --port "$PORT" --queries "$QUERIES" --clients 8 --requests "$REQS" --seconds "$SECS"
+echo "HTML search page / (issue 7: server time under 20 ms), 1 client:"
+"$BENCH_BIN/bench_http" search --path / --port "$PORT" --queries "$QUERIES" --clients 1 --requests "$REQS" --seconds "$SECS"
 echo "server peak rss: $(peak_rss_mib "$SRV_PID") MiB"
 stop_server
 echo "in-process, single thread, same index dir:"
