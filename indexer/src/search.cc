@@ -7,6 +7,7 @@
 #include <string>
 
 #include "custos/indexer/xapian_search_index.h"
+#include "facet_columns.h"
 #include "facet_spy.h"
 #include "schema.h"
 
@@ -437,7 +438,8 @@ core::Status ValidateQuery(const SearchQuery& q) {
   return Status::Ok();
 }
 
-core::Result<core::SearchResults> RunSearch(const Xapian::Database& db, const SearchQuery& q) {
+core::Result<core::SearchResults> RunSearch(const Xapian::Database& db, const SearchQuery& q,
+                                            const FacetColumns* columns) {
   CUSTOS_RETURN_IF_ERROR(ValidateQuery(q));
   const Xapian::Stem stem = schema::StemmerFor(q.language);
   Xapian::QueryParser qp;
@@ -493,9 +495,19 @@ core::Result<core::SearchResults> RunSearch(const Xapian::Database& db, const Se
     count.set_query(filtered);
     count.set_weighting_scheme(Xapian::BoolWeight());
     count.set_docid_order(Xapian::Enquire::ASCENDING);
-    count.add_matchspy(&spy);
-    (void)count.get_mset(0, 0, db.get_doccount());
-    out.total = spy.Seen();
+    if (columns != nullptr && columns->uuid() == db.get_uuid() &&
+        columns->revision() == db.get_revision()) {
+      ColumnFacetSpy column_spy(*columns);
+      count.add_matchspy(&column_spy);
+      (void)count.get_mset(0, 0, db.get_doccount());
+      out.total = column_spy.Seen();
+      out.facets = column_spy.Results();
+    } else {
+      count.add_matchspy(&spy);
+      (void)count.get_mset(0, 0, db.get_doccount());
+      out.total = spy.Seen();
+      out.facets = spy.Results();
+    }
     out.total_is_estimate = false;
   } else {
     if (q.facets) enquire.add_matchspy(&spy);
@@ -521,7 +533,7 @@ core::Result<core::SearchResults> RunSearch(const Xapian::Database& db, const Se
     }
   }
   out.hits = BuildHits(mset, snip, stem, pin_term);
-  if (q.facets) {
+  if (q.facets && q.facet_sample > 0) {
     out.facets = spy.Results();
     // The spy saw only the matches the matcher checked. When that is not all
     // of them, scale its counts up to the estimated total. The filter is

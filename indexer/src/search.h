@@ -15,7 +15,12 @@ namespace custos::indexer {
 // InvalidArgument naming the field for bad parameters; ok otherwise.
 core::Status ValidateQuery(const core::SearchQuery& q);
 
-core::Result<core::SearchResults> RunSearch(const Xapian::Database& db, const core::SearchQuery& q);
+class FacetColumns;
+
+// `columns` (may be null) speeds up exact facet counts when it was built
+// from db's current revision; otherwise the facet values are read per match.
+core::Result<core::SearchResults> RunSearch(const Xapian::Database& db, const core::SearchQuery& q,
+                                            const FacetColumns* columns = nullptr);
 
 core::Result<std::vector<core::SearchHit>> RunSimilar(const Xapian::Database& db,
                                                       std::string_view id, int n,

@@ -5,10 +5,12 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <system_error>
 
+#include "facet_columns.h"
 #include "generations.h"
 #include "schema.h"
 #include "search.h"
@@ -26,6 +28,8 @@ namespace {
 constexpr auto kReaderRecheck = std::chrono::milliseconds(100);
 // Idle readers kept for reuse.
 constexpr size_t kMaxIdleReaders = 32;
+// Facet columns are rebuilt for a new revision at most this often.
+constexpr auto kColumnsRebuildEvery = std::chrono::seconds(2);
 
 // Creates an empty generation database (if missing) with the schema stamp.
 Status CreateGeneration(const fs::path& path) {
@@ -105,6 +109,44 @@ struct XapianSearchIndex::Impl {
   // Reader pool.
   mutable std::mutex pool_mu;
   mutable std::vector<std::unique_ptr<Reader>> idle;
+
+  // Facet columns of the latest revision searched (facet_columns.h).
+  mutable std::mutex columns_mu;
+  mutable std::shared_ptr<const FacetColumns> columns;
+  mutable std::chrono::steady_clock::time_point columns_built{};
+  mutable bool columns_building = false;
+
+  // The columns of db's revision, built now if due; null when another
+  // search is building them or they were rebuilt less than
+  // kColumnsRebuildEvery ago. While the index is written, every commit is a
+  // new revision: in between rebuilds searches count facets by reading
+  // values per match, exact as well, only slower.
+  std::shared_ptr<const FacetColumns> ColumnsFor(const Xapian::Database& db) const {
+    const std::string uuid = db.get_uuid();
+    const Xapian::rev rev = db.get_revision();
+    const auto now = std::chrono::steady_clock::now();
+    {
+      std::lock_guard<std::mutex> lock(columns_mu);
+      if (columns && columns->uuid() == uuid && columns->revision() == rev) return columns;
+      if (columns_building || (columns && now - columns_built < kColumnsRebuildEvery)) {
+        return nullptr;
+      }
+      columns_building = true;
+    }
+    std::shared_ptr<const FacetColumns> built;
+    try {
+      built = FacetColumns::Build(db);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(columns_mu);
+      columns_building = false;
+      throw;
+    }
+    std::lock_guard<std::mutex> lock(columns_mu);
+    columns = built;
+    columns_built = now;
+    columns_building = false;
+    return built;
+  }
 
   fs::path PathOf(const std::string& gen) const { return root / gen; }
 
@@ -344,7 +386,12 @@ Result<int64_t> XapianSearchIndex::LastAppliedSeq() const {
 Result<core::SearchResults> XapianSearchIndex::Search(const core::SearchQuery& query) const {
   CUSTOS_RETURN_IF_ERROR(ValidateQuery(query));
   return impl_->WithReader<core::SearchResults>(
-      [&](Xapian::Database& db) { return RunSearch(db, query); }, "search");
+      [&](Xapian::Database& db) {
+        std::shared_ptr<const FacetColumns> columns;
+        if (query.facets && query.facet_sample <= 0) columns = impl_->ColumnsFor(db);
+        return RunSearch(db, query, columns.get());
+      },
+      "search");
 }
 
 Result<std::vector<core::SearchHit>> XapianSearchIndex::Similar(std::string_view id, int n,

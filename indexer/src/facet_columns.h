@@ -1,0 +1,140 @@
+// FacetColumns: the facet values of every document of one revision of the
+// index, decoded once from the packed value slot (schema::kSlotFacets) into
+// small integer ids, so that counting facets over a match set is an array
+// walk per match instead of a value read and string hashing per match.
+//
+// A revision's columns are immutable and shared by every reader on that
+// revision (XapianSearchIndex keeps the latest one). ColumnFacetSpy counts
+// with them and answers exactly what FacetSpy answers over the same matches;
+// the tests run both and compare.
+#pragma once
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "facet_spy.h"
+#include "schema.h"
+
+namespace custos::indexer {
+
+class FacetColumns {
+ public:
+  // Reads the facet slot of every document of `db` (its current revision).
+  static std::shared_ptr<const FacetColumns> Build(const Xapian::Database& db) {
+    auto c = std::shared_ptr<FacetColumns>(new FacetColumns());
+    c->uuid_ = db.get_uuid();
+    c->revision_ = db.get_revision();
+    const size_t nfacets = schema::Facets().size();
+    c->names_.resize(nfacets);
+    std::vector<std::unordered_map<std::string, uint32_t>> ids(nfacets);
+    const Xapian::docid last = db.get_lastdocid();
+    c->start_.assign(static_cast<size_t>(last) + 2, 0);
+    Xapian::docid filled = 0;  // start_[d] is set for every d <= filled
+    for (auto it = db.valuestream_begin(schema::kSlotFacets);
+         it != db.valuestream_end(schema::kSlotFacets); ++it) {
+      const Xapian::docid did = it.get_docid();
+      if (did > last) break;
+      for (Xapian::docid d = filled + 1; d <= did; ++d) {
+        c->start_[d] = static_cast<uint32_t>(c->entries_.size());
+      }
+      filled = did;
+      const std::string packed = *it;
+      size_t facet = 0, start = 0;
+      for (size_t i = 0; i <= packed.size() && facet < nfacets; ++i) {
+        if (i == packed.size() || packed[i] == schema::kFacetSep ||
+            packed[i] == schema::kMultiSep) {
+          if (i > start) {
+            std::string v = packed.substr(start, i - start);
+            auto [pos, added] =
+                ids[facet].emplace(v, static_cast<uint32_t>(c->names_[facet].size()));
+            if (added) c->names_[facet].push_back(std::move(v));
+            c->entries_.push_back(static_cast<uint32_t>(facet) << kFacetShift | pos->second);
+          }
+          if (i < packed.size() && packed[i] == schema::kFacetSep) ++facet;
+          start = i + 1;
+        }
+      }
+    }
+    for (Xapian::docid d = filled + 1; d <= last + 1; ++d) {
+      c->start_[d] = static_cast<uint32_t>(c->entries_.size());
+    }
+    return c;
+  }
+
+  const std::string& uuid() const { return uuid_; }
+  Xapian::rev revision() const { return revision_; }
+  size_t Bytes() const {
+    return start_.size() * sizeof(uint32_t) + entries_.size() * sizeof(uint32_t);
+  }
+
+ private:
+  friend class ColumnFacetSpy;
+  static constexpr unsigned kFacetShift = 27;  // up to 32 facets, 2^27 values each
+  static constexpr uint32_t kValueMask = (1u << kFacetShift) - 1;
+  FacetColumns() = default;
+
+  std::string uuid_;
+  Xapian::rev revision_ = 0;
+  std::vector<std::vector<std::string>> names_;  // facet -> value id -> value
+  std::vector<uint32_t> start_;    // docid -> first entry; start_[d + 1] ends it
+  std::vector<uint32_t> entries_;  // facet << kFacetShift | value id
+};
+
+// Counts facets of the matches through FacetColumns (which must be of the
+// revision being searched).
+class ColumnFacetSpy final : public Xapian::MatchSpy {
+ public:
+  explicit ColumnFacetSpy(const FacetColumns& c) : c_(c), counts_(c.names_.size()) {
+    for (size_t f = 0; f < counts_.size(); ++f) counts_[f].assign(c.names_[f].size(), 0);
+  }
+
+  void operator()(const Xapian::Document& doc, double /*wt*/) override {
+    ++seen_;
+    const Xapian::docid did = doc.get_docid();
+    if (did + 1 >= c_.start_.size()) return;  // newer than the columns: cannot happen
+    for (uint32_t k = c_.start_[did], end = c_.start_[did + 1]; k < end; ++k) {
+      const uint32_t e = c_.entries_[k];
+      ++counts_[e >> FacetColumns::kFacetShift][e & FacetColumns::kValueMask];
+    }
+  }
+
+  int64_t Seen() const { return seen_; }
+
+  // As FacetSpy::Results: facet name -> value -> count, the party facet cut
+  // to its FacetSpy::kMaxPartyValues most frequent values (ties by name).
+  std::map<std::string, std::map<std::string, int64_t>> Results() const {
+    std::map<std::string, std::map<std::string, int64_t>> out;
+    const auto& facets = schema::Facets();
+    for (size_t f = 0; f < facets.size() && f < counts_.size(); ++f) {
+      auto& m = out[std::string(facets[f].name)];
+      std::vector<std::pair<std::string_view, int64_t>> nonzero;
+      for (size_t v = 0; v < counts_[f].size(); ++v) {
+        if (counts_[f][v] > 0) nonzero.emplace_back(c_.names_[f][v], counts_[f][v]);
+      }
+      if (facets[f].name == core::kFacetParty && nonzero.size() > FacetSpy::kMaxPartyValues) {
+        std::partial_sort(nonzero.begin(), nonzero.begin() + FacetSpy::kMaxPartyValues,
+                          nonzero.end(), [](const auto& a, const auto& b) {
+                            return a.second != b.second ? a.second > b.second : a.first < b.first;
+                          });
+        nonzero.resize(FacetSpy::kMaxPartyValues);
+      }
+      for (const auto& [v, n] : nonzero) m.emplace(std::string(v), n);
+    }
+    return out;
+  }
+
+ private:
+  const FacetColumns& c_;
+  std::vector<std::vector<int64_t>> counts_;
+  int64_t seen_ = 0;
+};
+
+}  // namespace custos::indexer
