@@ -1,8 +1,6 @@
-// custos import: JSON Lines of artifact records into the store (the running
-// server's index follows the change feed and picks them up).
-#include <unistd.h>
-
-#include <chrono>
+// custos import: JSON Lines, CSV and LIDO files of artifact records into the
+// store (the running server's index follows the change feed and picks them
+// up), with a progress display (import_progress.h) on stderr.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -14,11 +12,13 @@
 #include "custos/archive/importer.h"
 #include "custos/archive/lido_reader.h"
 #include "custos/core/artifact_derive.h"
+#include "import_progress.h"
 
 namespace custos::tools {
 namespace {
 
-constexpr const char* kUsage = R"(usage: custos import [--data DIR] [--dry-run] [--batch N] [--validate]
+constexpr const char* kUsage =
+    R"(usage: custos import [--data DIR] [--dry-run] [--batch N] [--validate]
                      [--schema XSD] FILE...
 
 Imports artifact records. FILE is JSON Lines (.jsonl, .ndjson): one record
@@ -30,7 +30,9 @@ or hostile file imports nothing. Re-importing is idempotent: a record
 whose id exists is updated when it differs and left alone when it does not;
 a record without an id is matched to the record sharing one of its
 identifiers (type and value), when exactly one does.
-Bad records are reported with their line and id; good ones go in.
+Bad records are reported with their line and id; good ones go in. Progress
+goes to stderr: on a terminal a bar with rate and ETA, otherwise a
+"progress:" line every 5 seconds.
 
   --dry-run   validate everything, write nothing
   --batch N   records per transaction (default 1000)
@@ -65,27 +67,17 @@ Format DetectFormat(const std::string& file) {
   return Format::kCsv;
 }
 
-class Progress {
- public:
-  Progress() : tty_(isatty(STDERR_FILENO)), start_(std::chrono::steady_clock::now()) {}
-  void Report(int64_t done, bool final = false) {
-    auto now = std::chrono::steady_clock::now();
-    if (!final && now - last_ < std::chrono::milliseconds(tty_ ? 200 : 5000)) return;
-    last_ = now;
-    double secs = std::chrono::duration<double>(now - start_).count();
-    double rate = secs > 0 ? done / secs : 0;
-    if (tty_) {
-      std::fprintf(stderr, "\r%lld records  %.0f/s   ", static_cast<long long>(done), rate);
-      if (final) std::fputc('\n', stderr);
-    } else {
-      std::fprintf(stderr, "progress: %lld records, %.0f/s\n", static_cast<long long>(done), rate);
-    }
+// Non-blank lines: the records a JSON Lines file holds, for the progress
+// display (0 when the file cannot be read; the import then says so).
+int64_t CountJsonLines(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::string line;
+  int64_t n = 0;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") != std::string::npos) ++n;
   }
-
- private:
-  bool tty_;
-  std::chrono::steady_clock::time_point start_, last_{};
-};
+  return n;
+}
 
 // Prints the importer's rejections not printed yet (flushed per file, so
 // they name the right file).
@@ -142,7 +134,6 @@ int RunImport(int argc, char** argv) {
   archive::RecordImporter importer((*archive)->records(), policy);
   size_t printed = 0;
 
-  Progress progress;
   int64_t seen = 0;
   bool file_failed = false;
   auto write_failed = [&](const core::Status& st) {
@@ -150,28 +141,50 @@ int RunImport(int argc, char** argv) {
               << st.ToString() << "\n";
     return 1;
   };
+  // First pass: every CSV and LIDO file is checked whole before anything from
+  // it is written (all-or-nothing per file; streaming, so memory stays flat),
+  // and every file's records are counted for the progress display's ETA.
+  struct Input {
+    std::string file;
+    Format format;
+    bool sound = true;
+  };
+  std::vector<Input> inputs;
+  int64_t total = 0;
   for (const std::string& file : args->positional) {
-    const Format format = DetectFormat(file);
-    if (format != Format::kJsonLines) {
-      // All-or-nothing per file: parse the whole file first (streaming, so
-      // memory stays flat), write only when it is sound.
-      if (format == Format::kLido && args->Has("validate")) {
-        std::string xsd = args->Get("schema", archive::DefaultLidoSchemaPath());
-        if (auto v = archive::ValidateXmlFileAgainstXsd(file, xsd); !v.ok()) {
-          std::cerr << "custos import: " << file << ": " << v.ToString()
-                    << "\nnothing imported from " << file << "\n";
-          file_failed = true;
-          continue;
+    Input input{file, DetectFormat(file)};
+    if (input.format == Format::kJsonLines) {
+      total += CountJsonLines(file);
+    } else {
+      core::Status bad;
+      if (input.format == Format::kLido && args->Has("validate")) {
+        bad = archive::ValidateXmlFileAgainstXsd(
+            file, args->Get("schema", archive::DefaultLidoSchemaPath()));
+      }
+      if (bad.ok()) {
+        auto checked = input.format == Format::kLido ? archive::CheckLidoFile(file)
+                                                     : archive::CheckCsvFile(file);
+        if (checked.ok()) {
+          total += *checked;
+        } else {
+          bad = checked.status();
         }
       }
-      auto checked = format == Format::kLido ? archive::CheckLidoFile(file)
-                                             : archive::CheckCsvFile(file);
-      if (!checked.ok()) {
-        std::cerr << "custos import: " << file << ": " << checked.status().ToString()
+      if (!bad.ok()) {
+        std::cerr << "custos import: " << file << ": " << bad.ToString()
                   << "\nnothing imported from " << file << "\n";
         file_failed = true;
-        continue;
+        input.sound = false;
       }
+    }
+    inputs.push_back(std::move(input));
+  }
+
+  ImportProgress progress(total);
+  for (const Input& input : inputs) {
+    const std::string& file = input.file;
+    if (!input.sound) continue;
+    if (input.format != Format::kJsonLines) {
       core::Status write_error;
       auto take = [&](int64_t where, const std::string& id,
                       core::Result<core::Artifact> a) -> core::Status {
@@ -181,7 +194,7 @@ int RunImport(int argc, char** argv) {
         progress.Report(seen);
         return core::Status::Ok();
       };
-      core::Status st = format == Format::kLido
+      core::Status st = input.format == Format::kLido
                             ? archive::ReadLidoFile(file,
                                                     [&](archive::LidoRecord&& r) {
                                                       return take(r.line, r.lido_rec_id,

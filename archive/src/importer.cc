@@ -47,8 +47,14 @@ Status RecordImporter::LoadIdentifierIndex() {
     }
     if (page.items.size() < static_cast<size_t>(kPage)) break;
   }
+  // The queued batch is not in the store yet, and is newer than it.
+  for (const auto& p : pending_) Remember(p.record);
   index_loaded_ = true;
   return Status::Ok();
+}
+
+void RecordImporter::Remember(const Artifact& a) {
+  for (const auto& i : a.identifiers) by_identifier_[{i.type, i.value}] = a.id;
 }
 
 Result<std::string> RecordImporter::MatchByIdentifiers(const Artifact& a) {
@@ -114,7 +120,12 @@ Status RecordImporter::Add(int64_t where, const std::string& id_hint, Result<Art
   if (!policy_.may_see_restricted && stored && !stored->deleted) {
     a.restricted = stored->record.restricted;  // kept, as on a curator's edit
   }
-  for (const auto& i : a.identifiers) by_identifier_[{i.type, i.value}] = a.id;
+  // Later id-less records match this one by identifier. Until the first of
+  // them loads the index, the store (and the pending batch) has the
+  // identifiers: an import whose records all carry ids (every LIDO file)
+  // keeps no per-record state, so its memory does not grow with the file. A
+  // dry run writes nothing, so it remembers everything.
+  if (index_loaded_ || policy_.dry_run) Remember(a);
 
   if (policy_.dry_run) {
     const Artifact* before = nullptr;
@@ -144,14 +155,22 @@ Status RecordImporter::Add(int64_t where, const std::string& id_hint, Result<Art
 
 Status RecordImporter::Flush() {
   if (pending_.empty()) return Status::Ok();
+  // The records move into the batch (each carries its original XML, so a
+  // copy would double the batch's memory); only where and id stay behind.
   std::vector<Artifact> batch;
+  std::vector<std::pair<int64_t, std::string>> where_id;
   batch.reserve(pending_.size());
-  for (const auto& p : pending_) batch.push_back(p.record);
+  where_id.reserve(pending_.size());
+  for (auto& p : pending_) {
+    where_id.emplace_back(p.where, p.record.id);
+    batch.push_back(std::move(p.record));
+  }
+  pending_.clear();
   CUSTOS_ASSIGN_OR_RETURN(auto outcomes, store_.UpsertArtifacts(std::move(batch), policy_.actor));
-  for (size_t i = 0; i < outcomes.size() && i < pending_.size(); ++i) {
+  for (size_t i = 0; i < outcomes.size() && i < where_id.size(); ++i) {
     const auto& r = outcomes[i];
     if (!r.ok()) {
-      Reject(pending_[i].where, pending_[i].record.id, r.status().ToString());
+      Reject(where_id[i].first, where_id[i].second, r.status().ToString());
       continue;
     }
     switch (*r) {
@@ -166,7 +185,6 @@ Status RecordImporter::Flush() {
         break;
     }
   }
-  pending_.clear();
   return Status::Ok();
 }
 

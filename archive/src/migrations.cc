@@ -185,6 +185,39 @@ const std::vector<Migration>& Migrations() {
            "INSERT INTO party_feed (name, value) VALUES ('changes', 0), ('leaves', 0), "
            "('generation', 0)",
        }},
+      {6,
+       "harvest view (OAI-PMH): withdrawn records as tombstones, index on the datestamp",
+       {
+           // What a harvester sees of each record, kept by every write:
+           // harvest_time is the datestamp (the last write while public, or
+           // the write that deleted the record or made it restricted), NULL
+           // for a record never public; harvest_deleted says it is a
+           // tombstone; status and country are those of the last public
+           // version (its sets), so a tombstone reveals nothing newer.
+           "ALTER TABLE artifacts ADD COLUMN harvest_time TEXT",
+           "ALTER TABLE artifacts ADD COLUMN harvest_deleted INTEGER NOT NULL DEFAULT 0",
+           "ALTER TABLE artifacts ADD COLUMN harvest_status TEXT",
+           "ALTER TABLE artifacts ADD COLUMN harvest_country TEXT",
+           R"(UPDATE artifacts SET harvest_time = updated_at, harvest_deleted = deleted,
+                harvest_status = status,
+                harvest_country = coalesce(json_extract(doc, '$.country_of_origin'), '')
+              WHERE visibility = 'public')",
+           // Restricted now, public before: withdrawn by the first write after
+           // its last public revision.
+           R"(WITH last_public AS (
+                SELECT artifact_id, max(version) AS version FROM revisions
+                WHERE json_extract(doc, '$.visibility') = 'public' GROUP BY artifact_id)
+              UPDATE artifacts SET harvest_deleted = 1,
+                harvest_time = (SELECT min(r.time) FROM revisions r
+                                WHERE r.artifact_id = artifacts.id AND r.version > lp.version),
+                harvest_status = json_extract(p.doc, '$.status'),
+                harvest_country = coalesce(json_extract(p.doc, '$.country_of_origin'), '')
+              FROM last_public lp JOIN revisions p
+                ON p.artifact_id = lp.artifact_id AND p.version = lp.version
+              WHERE artifacts.visibility <> 'public' AND lp.artifact_id = artifacts.id)",
+           // ListModified's public view: from/until, resumption position, order.
+           "CREATE INDEX artifacts_by_harvest_time ON artifacts(harvest_time, id)",
+       }},
   };
   return k;
 }

@@ -48,13 +48,26 @@ json ContentOf(Artifact a) {
   return core::ArtifactToJson(a, true);
 }
 
+bool IsPublic(const Artifact& a) { return a.visibility == core::Visibility::kPublic; }
+
+// The harvest columns (migration 6) follow every write: a public record is
+// live at its write time with its own sets; a record that stops being
+// harvestable (made restricted, or deleted) becomes a tombstone dated by that
+// write, keeping its last public sets; a record never public has none.
 void InsertRow(Poco::Data::Session& s, const Artifact& a, const std::string& doc) {
   std::string visibility(core::ToString(a.visibility));
   std::string status(core::ToString(a.status));
+  Poco::Nullable<std::string> harvest_time, harvest_status, harvest_country;
+  if (IsPublic(a)) {
+    harvest_time = a.updated_at;
+    harvest_status = status;
+    harvest_country = a.country_of_origin;
+  }
   s << "INSERT INTO artifacts (id, version, visibility, status, title, deleted, doc, "
-       "created_at, updated_at) VALUES (?, 1, ?, ?, ?, 0, ?, ?, ?)",
+       "created_at, updated_at, harvest_time, harvest_deleted, harvest_status, harvest_country) "
+       "VALUES (?, 1, ?, ?, ?, 0, ?, ?, ?, ?, 0, ?, ?)",
       bind(a.id), bind(visibility), bind(status), bind(a.title), bind(doc), bind(a.created_at),
-      bind(a.updated_at), now;
+      bind(a.updated_at), bind(harvest_time), bind(harvest_status), bind(harvest_country), now;
 }
 
 // Updates the live row at `expected` to `a` (already at expected + 1).
@@ -64,11 +77,22 @@ bool UpdateRow(Poco::Data::Session& s, const Artifact& a, int64_t expected,
   std::string visibility(core::ToString(a.visibility));
   std::string status(core::ToString(a.status));
   Poco::Int64 version = a.version, exp = expected;
-  Poco::Data::Statement update =
-      (s << "UPDATE artifacts SET version = ?, visibility = ?, status = ?, title = ?, doc = ?, "
-            "updated_at = ? WHERE id = ? AND version = ? AND deleted = 0",
-       bind(version), bind(visibility), bind(status), bind(a.title), bind(doc),
-       bind(a.updated_at), bind(a.id), bind(exp));
+  Poco::Data::Statement update(s);
+  update << "UPDATE artifacts SET version = ?, visibility = ?, status = ?, title = ?, doc = ?, "
+            "updated_at = ?, ",
+      bind(version), bind(visibility), bind(status), bind(a.title), bind(doc), bind(a.updated_at);
+  if (IsPublic(a)) {
+    update << "harvest_time = ?, harvest_deleted = 0, harvest_status = ?, harvest_country = ? ",
+        bind(a.updated_at), bind(status), bind(a.country_of_origin);
+  } else {
+    // Right-hand sides see the row as it was: only a live public row is
+    // withdrawn (and dated); a tombstone keeps its date, so later edits of a
+    // restricted record are not visible to harvesters.
+    update << "harvest_time = CASE WHEN harvest_deleted = 0 AND harvest_time IS NOT NULL "
+              "THEN ? ELSE harvest_time END, harvest_deleted = harvest_time IS NOT NULL ",
+        bind(a.updated_at);
+  }
+  update << "WHERE id = ? AND version = ? AND deleted = 0", bind(a.id), bind(exp);
   return update.execute() == 1;
 }
 
@@ -253,8 +277,10 @@ Result<int64_t> SqliteRecordStore::DeleteArtifact(std::string_view id_sv,
     new_version = a.version;
     std::string doc = Dump(a);
     Poco::Int64 version = a.version;
-    s << "UPDATE artifacts SET version = ?, deleted = 1, doc = ?, updated_at = ? WHERE id = ?",
-        bind(version), bind(doc), bind(time), bind(id), now;
+    s << "UPDATE artifacts SET version = ?, deleted = 1, doc = ?, updated_at = ?, "
+         "harvest_time = CASE WHEN harvest_deleted = 0 AND harvest_time IS NOT NULL THEN ? "
+         "ELSE harvest_time END, harvest_deleted = harvest_time IS NOT NULL WHERE id = ?",
+        bind(version), bind(doc), bind(time), bind(time), bind(id), now;
     WriteHistory(s, a, "delete", actor, time, doc);
     return Status::Ok();
   });
@@ -308,50 +334,71 @@ Result<core::ArtifactPage> SqliteRecordStore::ListArtifacts(int64_t offset, int 
 
 Result<std::vector<core::ModifiedRecord>> SqliteRecordStore::ListModified(
     const core::ModifiedQuery& q) const {
-  // Only bound parameters carry caller values; the SQL text is fixed per
-  // combination of filters. Ids and times are read first and the documents
-  // after, so the sort never carries the JSON.
-  std::string sql = "SELECT doc, deleted FROM artifacts WHERE 1 = 1";
+  // Two views of the same rows. Trusted (include_restricted): the records as
+  // stored, by updated_at. Public: the harvest columns (see InsertRow), so a
+  // record that stopped being public stays as a tombstone; its document is
+  // not even read. Only bound parameters carry caller values; the SQL text is
+  // fixed per combination of filters. The public view's time filters, order
+  // and resumption position are served by artifacts_by_harvest_time.
+  const bool pub = !q.include_restricted;
+  const std::string time = pub ? "harvest_time" : "updated_at";
+  std::string sql = pub ? "SELECT id, harvest_time, harvest_deleted, harvest_status, "
+                          "harvest_country, CASE WHEN harvest_deleted THEN '' ELSE doc END "
+                          "FROM artifacts WHERE harvest_time IS NOT NULL"
+                        : "SELECT id, updated_at, deleted, status, '', doc FROM artifacts "
+                          "WHERE 1 = 1";
   std::vector<std::string> params;
-  auto where = [&](const char* clause, const std::string& value) {
+  auto where = [&](const std::string& clause, const std::string& value) {
     sql += clause;
     params.push_back(value);
   };
-  if (!q.include_deleted) sql += " AND deleted = 0";
-  if (!q.include_restricted) sql += " AND visibility = 'public'";
+  if (!q.include_deleted) sql += pub ? " AND harvest_deleted = 0" : " AND deleted = 0";
   if (!q.id.empty()) where(" AND id = ?", q.id);
-  if (!q.from.empty()) where(" AND updated_at >= ?", q.from);
-  if (!q.until.empty()) where(" AND updated_at <= ?", q.until);
-  if (!q.status.empty()) where(" AND status = ?", q.status);
+  if (!q.from.empty()) where(" AND " + time + " >= ?", q.from);
+  if (!q.until.empty()) where(" AND " + time + " <= ?", q.until);
+  if (!q.status.empty()) where(pub ? " AND harvest_status = ?" : " AND status = ?", q.status);
+  const std::string country =
+      pub ? "harvest_country" : "coalesce(json_extract(doc, '$.country_of_origin'), '')";
   if (q.country == "*") {
-    sql += " AND coalesce(json_extract(doc, '$.country_of_origin'), '') <> ''";
+    sql += " AND " + country + " <> ''";
   } else if (!q.country.empty()) {
-    where(" AND json_extract(doc, '$.country_of_origin') = ?", q.country);
+    where(" AND " + country + " = ?", q.country);
   }
   if (!q.after_time.empty()) {
-    sql += " AND (updated_at > ? OR (updated_at = ? AND id > ?))";
-    params.push_back(q.after_time);
+    sql += " AND (" + time + ", id) > (?, ?)";
     params.push_back(q.after_time);
     params.push_back(q.after_id);
   }
-  sql += " ORDER BY updated_at, id LIMIT ?";
+  sql += " ORDER BY " + time + ", id LIMIT ?";
   Poco::Int64 lim = std::max(q.limit, 0);
-  std::vector<std::string> docs;
+  std::vector<std::string> ids, times, statuses, countries, docs;
   std::vector<int> deleted;
   Status st = db_->Read([&](Poco::Data::Session& s) {
     Poco::Data::Statement stmt(s);
     stmt << sql;
     for (auto& p : params) stmt, use(p);
-    stmt, use(lim), into(docs), into(deleted), now;
+    stmt, use(lim), into(ids), into(times), into(deleted), into(statuses), into(countries),
+        into(docs), now;
     return Status::Ok();
   });
   if (!st.ok()) return st;
   std::vector<core::ModifiedRecord> out;
   out.reserve(docs.size());
   for (size_t i = 0; i < docs.size(); ++i) {
-    auto rec = Load(docs[i]);
-    if (!rec.ok()) return rec.status();
-    out.push_back({std::move(rec).value(), deleted[i] != 0});
+    core::ModifiedRecord r;
+    r.deleted = deleted[i] != 0;
+    if (pub && r.deleted) {
+      // What a harvester may know of a withdrawn record: no more than this.
+      r.record.id = ids[i];
+      r.record.status = core::ParseArtifactStatus(statuses[i]).value_or(r.record.status);
+      r.record.country_of_origin = countries[i];
+    } else {
+      auto rec = Load(docs[i]);
+      if (!rec.ok()) return rec.status();
+      r.record = std::move(rec).value();
+    }
+    r.record.updated_at = times[i];
+    out.push_back(std::move(r));
   }
   return out;
 }

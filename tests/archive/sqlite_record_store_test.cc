@@ -208,6 +208,38 @@ TEST_F(SqliteRecordStoreTest, UpsertBatchCreatesUpdatesAndSkipsUnchanged) {
   EXPECT_EQ(*store_->CountArtifacts(), 4);
 }
 
+// Writes a record's row and revisions as releases before migration 6 did
+// (today's store also writes the harvest columns, which an old file lacks).
+// revisions[i] is version i + 1, written at its updated_at; the last one is
+// the row, a tombstone when `deleted`.
+core::Status InsertAsReleased(SqliteDatabase& db, const std::vector<Artifact>& revisions,
+                              bool deleted = false) {
+  using namespace Poco::Data::Keywords;
+  return db.Write([&](Poco::Data::Session& s) {
+    const Artifact& a = revisions.back();
+    std::string visibility(core::ToString(a.visibility)), status(core::ToString(a.status));
+    std::string doc = core::ArtifactToJson(a, true).dump();
+    Poco::Int64 version = static_cast<Poco::Int64>(revisions.size());
+    int gone = deleted ? 1 : 0;
+    s << "INSERT INTO artifacts (id, version, visibility, status, title, deleted, doc, "
+         "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        bind(a.id), bind(version), bind(visibility), bind(status), bind(a.title), bind(gone),
+        bind(doc), bind(revisions.front().updated_at), bind(a.updated_at), now;
+    for (size_t i = 0; i < revisions.size(); ++i) {
+      const Artifact& r = revisions[i];
+      std::string op = i == 0                                 ? "create"
+                       : deleted && i + 1 == revisions.size() ? "delete"
+                                                              : "update";
+      std::string rdoc = core::ArtifactToJson(r, true).dump();
+      Poco::Int64 v = static_cast<Poco::Int64>(i + 1);
+      s << "INSERT INTO revisions (artifact_id, version, op, actor, time, doc) "
+           "VALUES (?, ?, ?, 'u', ?, ?)",
+          bind(r.id), bind(v), bind(op), bind(r.updated_at), bind(rdoc), now;
+    }
+    return core::Status::Ok();
+  });
+}
+
 TEST(SqliteMigrationTest, OldFileIsMigratedOnOpenAndKeepsItsRecords) {
   TempDir dir;
   FixedClock clock;
@@ -217,8 +249,11 @@ TEST(SqliteMigrationTest, OldFileIsMigratedOnOpenAndKeepsItsRecords) {
     auto old = SqliteDatabase::Open(path, /*migrate_to=*/1);
     ASSERT_TRUE(old.ok());
     EXPECT_EQ((*old)->schema_version(), 1);
-    SqliteRecordStore store(*old, clock);
-    ASSERT_TRUE(store.CreateArtifact(Make("from v1", "old-1"), "u").ok());
+    Artifact a = Make("from v1", "old-1");
+    a.version = 1;
+    a.created_at = a.updated_at = "2025-01-01T00:00:00.000Z";
+    core::Status st = InsertAsReleased(**old, {a});
+    ASSERT_TRUE(st.ok()) << st.ToString();
     UserStore users(*old, clock);
     EXPECT_FALSE(users.AddUser("alice", core::Role::kCurator).ok());  // no table yet
   }
@@ -229,6 +264,70 @@ TEST(SqliteMigrationTest, OldFileIsMigratedOnOpenAndKeepsItsRecords) {
   EXPECT_EQ(store.GetArtifact("old-1")->title, "from v1");
   UserStore users(*db, clock);
   EXPECT_TRUE(users.AddUser("alice", core::Role::kCurator).ok());
+}
+
+// Migration 6 derives the harvest view from the history: a record restricted
+// after being public is a tombstone dated by the revision that restricted it,
+// in the sets of its last public version.
+TEST(SqliteMigrationTest, HarvestViewIsBackfilledFromTheHistory) {
+  TempDir dir;
+  FixedClock clock;
+  const std::string path = dir.file("custos.db");
+  auto at = [](Artifact a, const char* time, core::Visibility v) {
+    a.updated_at = time;
+    a.visibility = v;
+    return a;
+  };
+  constexpr auto kPublic = core::Visibility::kPublic;
+  constexpr auto kRestricted = core::Visibility::kRestricted;
+  {
+    auto old = SqliteDatabase::Open(path, /*migrate_to=*/5);
+    ASSERT_TRUE(old.ok());
+    Artifact live = Make("Live", "live");
+    live.country_of_origin = "IT";
+    Artifact was = Make("Was public", "was");
+    was.status = core::ArtifactStatus::kSeized;
+    was.country_of_origin = "GR";
+    Artifact secret = was;
+    secret.title = "Secret";
+    secret.status = core::ArtifactStatus::kUnderInvestigation;
+    secret.country_of_origin = "PE";
+    ASSERT_TRUE(InsertAsReleased(**old, {at(live, "2025-01-01T00:00:00.000Z", kPublic)}).ok());
+    ASSERT_TRUE(InsertAsReleased(**old, {at(was, "2025-01-01T00:00:00.000Z", kPublic),
+                                         at(was, "2025-01-02T00:00:00.000Z", kPublic),
+                                         at(secret, "2025-01-03T00:00:00.000Z", kRestricted),
+                                         at(secret, "2025-01-04T00:00:00.000Z", kRestricted)})
+                    .ok());
+    ASSERT_TRUE(InsertAsReleased(
+                    **old, {at(Make("Never", "never"), "2025-01-01T00:00:00.000Z", kRestricted)})
+                    .ok());
+    ASSERT_TRUE(InsertAsReleased(**old,
+                                 {at(Make("Gone", "gone"), "2025-01-01T00:00:00.000Z", kPublic),
+                                  at(Make("Gone", "gone"), "2025-01-05T00:00:00.000Z", kPublic)},
+                                 /*deleted=*/true)
+                    .ok());
+  }
+  auto db = SqliteDatabase::Open(path);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  SqliteRecordStore store(*db, clock);
+  auto rows = store.ListModified(core::ModifiedQuery{});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 3u);
+  const auto& live = (*rows)[0];
+  EXPECT_EQ(live.record.id, "live");
+  EXPECT_FALSE(live.deleted);
+  EXPECT_EQ(live.record.title, "Live");
+  const auto& was = (*rows)[1];
+  EXPECT_EQ(was.record.id, "was");
+  EXPECT_TRUE(was.deleted);
+  EXPECT_EQ(was.record.updated_at, "2025-01-03T00:00:00.000Z");
+  EXPECT_EQ(was.record.status, core::ArtifactStatus::kSeized);
+  EXPECT_EQ(was.record.country_of_origin, "GR");
+  EXPECT_EQ(was.record.title, "");
+  const auto& gone = (*rows)[2];
+  EXPECT_EQ(gone.record.id, "gone");
+  EXPECT_TRUE(gone.deleted);
+  EXPECT_EQ(gone.record.updated_at, "2025-01-05T00:00:00.000Z");
 }
 
 TEST(SqliteMigrationTest, RefusesAFileFromANewerRelease) {
@@ -336,6 +435,109 @@ TEST_F(SqliteRecordStoreModifiedTest, FiltersAndTombstones) {
   EXPECT_TRUE(ids(q).empty());
   EXPECT_EQ(*store_->DistinctCountries(false), std::vector<std::string>{"IT"});
   EXPECT_EQ(*store_->DistinctCountries(true), (std::vector<std::string>{"IT", "PE"}));
+}
+
+TEST_F(SqliteRecordStoreModifiedTest, ARecordMadeRestrictedIsATombstoneInThePublicView) {
+  auto a = Make("Public", "w");
+  a.status = core::ArtifactStatus::kSeized;
+  a.country_of_origin = "GR";
+  ASSERT_TRUE(store_->CreateArtifact(a, "c").ok());
+  clock_.Advance(5000);
+  const std::string restricted_at = core::FormatRfc3339Millis(clock_.NowMillis());
+  auto secret = a;
+  secret.title = "Secret";
+  secret.visibility = core::Visibility::kRestricted;
+  secret.status = core::ArtifactStatus::kUnderInvestigation;
+  secret.country_of_origin = "PE";
+  ASSERT_TRUE(store_->UpdateArtifact(secret, 1, "c").ok());
+
+  auto one = [&](core::ModifiedQuery q) -> std::optional<core::ModifiedRecord> {
+    q.id = "w";
+    auto rows = store_->ListModified(q);
+    EXPECT_TRUE(rows.ok());
+    if (!rows.ok() || rows->empty()) return std::nullopt;
+    return rows->front();
+  };
+  auto t = one({});
+  ASSERT_TRUE(t);
+  EXPECT_TRUE(t->deleted);
+  EXPECT_EQ(t->record.updated_at, restricted_at);
+  EXPECT_EQ(t->record.status, core::ArtifactStatus::kSeized);  // the last public sets
+  EXPECT_EQ(t->record.country_of_origin, "GR");
+  EXPECT_EQ(t->record.title, "");  // nothing of the restricted version
+  core::ModifiedQuery live_only;
+  live_only.include_deleted = false;
+  EXPECT_FALSE(one(live_only));
+  core::ModifiedQuery by_set;
+  by_set.status = "under_investigation";
+  EXPECT_FALSE(one(by_set));
+  by_set.status = "seized";
+  EXPECT_TRUE(one(by_set));
+  // The trusted view has the record as it is.
+  core::ModifiedQuery trusted;
+  trusted.include_restricted = true;
+  EXPECT_EQ(one(trusted)->record.title, "Secret");
+  EXPECT_FALSE(one(trusted)->deleted);
+
+  // Later edits and the deletion of the restricted record do not move it.
+  clock_.Advance(5000);
+  secret.title = "Secret 2";
+  ASSERT_TRUE(store_->UpdateArtifact(secret, 2, "c").ok());
+  EXPECT_EQ(one({})->record.updated_at, restricted_at);
+  // Public again: live, dated now.
+  clock_.Advance(5000);
+  auto back = secret;
+  back.title = "Back";
+  back.visibility = core::Visibility::kPublic;
+  ASSERT_TRUE(store_->UpdateArtifact(back, 3, "c").ok());
+  t = one({});
+  EXPECT_FALSE(t->deleted);
+  EXPECT_EQ(t->record.title, "Back");
+  EXPECT_EQ(t->record.updated_at, core::FormatRfc3339Millis(clock_.NowMillis()));
+  clock_.Advance(5000);
+  ASSERT_TRUE(store_->DeleteArtifact("w", std::nullopt, "c").ok());
+  t = one({});
+  EXPECT_TRUE(t->deleted);
+  EXPECT_EQ(t->record.updated_at, core::FormatRfc3339Millis(clock_.NowMillis()));
+  // Imports (UpsertArtifacts) keep the view the same way.
+  auto u = Make("Imported", "u");
+  ASSERT_TRUE(store_->UpsertArtifacts({u}, "import").ok());
+  clock_.Advance(5000);
+  u.visibility = core::Visibility::kRestricted;
+  ASSERT_TRUE(store_->UpsertArtifacts({u}, "import").ok());
+  core::ModifiedQuery qu;
+  qu.id = "u";
+  auto rows = store_->ListModified(qu);
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_TRUE(rows->front().deleted);
+  EXPECT_EQ(rows->front().record.updated_at, core::FormatRfc3339Millis(clock_.NowMillis()));
+}
+
+// OAI-PMH's selective harvests (from/until, resumption position) read the
+// datestamp index instead of the whole table.
+TEST_F(SqliteRecordStoreModifiedTest, PublicViewQueriesUseTheDatestampIndex) {
+  using namespace Poco::Data::Keywords;
+  for (const std::string sql : {
+           "SELECT id, doc FROM artifacts WHERE harvest_time IS NOT NULL "
+           "AND harvest_time >= '2025-01-01T00:00:00.000Z' "
+           "AND harvest_time <= '2025-02-01T00:00:00.000Z' ORDER BY harvest_time, id LIMIT 101",
+           "SELECT id, doc FROM artifacts WHERE harvest_time IS NOT NULL "
+           "AND (harvest_time, id) > ('2025-01-01T00:00:00.000Z', 'x') "
+           "ORDER BY harvest_time, id LIMIT 101",
+       }) {
+    std::vector<int> ids, parents, unused;
+    std::vector<std::string> details;
+    ASSERT_TRUE(db_->Read([&](Poco::Data::Session& s) {
+                     s << "EXPLAIN QUERY PLAN " + sql, into(ids), into(parents), into(unused),
+                         into(details), now;
+                     return core::Status::Ok();
+                   })
+                    .ok());
+    std::string plan;
+    for (const auto& d : details) plan += d + "\n";
+    EXPECT_NE(plan.find("USING INDEX artifacts_by_harvest_time"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("USE TEMP B-TREE"), std::string::npos) << plan;
+  }
 }
 
 }  // namespace

@@ -141,9 +141,11 @@ class InMemoryRecordStore : public core::RecordStore {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<core::ModifiedRecord> all;
     for (const auto& [id, e] : records_) {
-      const core::Artifact& a = e.current;
-      if (e.deleted && !q.include_deleted) continue;
-      if (!q.include_restricted && a.visibility == core::Visibility::kRestricted) continue;
+      std::optional<core::ModifiedRecord> view =
+          q.include_restricted ? core::ModifiedRecord{e.current, e.deleted} : PublicView(e);
+      if (!view) continue;
+      const core::Artifact& a = view->record;
+      if (view->deleted && !q.include_deleted) continue;
       if (!q.id.empty() && id != q.id) continue;
       if (!q.from.empty() && a.updated_at < q.from) continue;
       if (!q.until.empty() && a.updated_at > q.until) continue;
@@ -156,7 +158,7 @@ class InMemoryRecordStore : public core::RecordStore {
           std::pair(a.updated_at, id) <= std::pair(q.after_time, q.after_id)) {
         continue;
       }
-      all.push_back({a, e.deleted});
+      all.push_back(*view);
     }
     std::sort(all.begin(), all.end(), [](const auto& x, const auto& y) {
       return std::pair(x.record.updated_at, x.record.id) <
@@ -235,6 +237,31 @@ class InMemoryRecordStore : public core::RecordStore {
     bool deleted = false;
     std::vector<core::Revision> revisions;
   };
+
+  // ListModified's public view of a record, from its revisions: live while
+  // public; once public and then restricted or deleted, a tombstone dated by
+  // that revision with the last public status and country; never public, none.
+  static std::optional<core::ModifiedRecord> PublicView(const Entry& e) {
+    const core::Revision* last_public = nullptr;
+    const core::Revision* stopped = nullptr;
+    for (const auto& r : e.revisions) {
+      if (r.op != "delete" && r.record.visibility == core::Visibility::kPublic) {
+        last_public = &r;
+        stopped = nullptr;
+      } else if (last_public && !stopped) {
+        stopped = &r;
+      }
+    }
+    if (!last_public) return std::nullopt;
+    if (!stopped) return core::ModifiedRecord{e.current, false};
+    core::ModifiedRecord t;
+    t.record.id = e.current.id;
+    t.record.status = last_public->record.status;
+    t.record.country_of_origin = last_public->record.country_of_origin;
+    t.record.updated_at = stopped->time;
+    t.deleted = true;
+    return t;
+  }
 
   std::string Now() {
     ++clock_;

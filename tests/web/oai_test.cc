@@ -404,6 +404,95 @@ TEST_F(OaiTest, DeletedRecordsStayAsDeletedHeaders) {
       "deleted");
 }
 
+// A record that stops being harvestable without being deleted (made
+// restricted) must not drop out silently: a harvester that has it learns it
+// is gone, and nothing of what it became.
+TEST_F(OaiTest, ARecordMadeRestrictedStaysAsADeletedHeader) {
+  std::string keep = Create(Record("Keep"));
+  std::string id = Create(Record("Once public", "in_collection", "GR"));
+  auto first = Harvest("ListIdentifiers", "metadataPrefix=oai_dc");
+  ASSERT_EQ(std::set<std::string>(first.begin(), first.end()),
+            (std::set<std::string>{OaiId(keep), OaiId(id)}));
+
+  auto edit = [&](const std::function<void(json&)>& change) {
+    auto c = As("admin");
+    auto got = c.Get("/api/v1/artifacts/" + id);
+    ASSERT_EQ(got.status, 200);
+    json j = got.json();
+    change(j);
+    ASSERT_EQ(c.Put("/api/v1/artifacts/" + id, j, got.header("ETag")).status, 200);
+  };
+  clock_.Advance(5000);
+  const std::string change = "2025-11-22T08:26:45Z";
+  edit([](json& j) {
+    j["visibility"] = "restricted";
+    j["title"] = "Secret: held for the inquiry";
+    j["status"] = "under_investigation";
+    j["country_of_origin"] = "PE";
+  });
+
+  for (const char* verb : {"ListIdentifiers", "ListRecords"}) {
+    for (const char* prefix : {"oai_dc", "lido"}) {
+      const std::string q =
+          std::string("verb=") + verb + "&metadataPrefix=" + prefix + "&from=" + change;
+      OaiDoc since = Oai(q);
+      ASSERT_EQ(since.ErrorCode(), "") << q << "\n" << last_body_;
+      EXPECT_EQ(since.Texts("//o:header/o:identifier"), std::vector<std::string>{OaiId(id)}) << q;
+      EXPECT_EQ(since.Text("//o:header/@status"), "deleted") << q;
+      EXPECT_EQ(since.Text("//o:header/o:datestamp"), change) << q;
+      // The sets it was harvested in, not the ones it moved to.
+      EXPECT_EQ(since.Texts("//o:header/o:setSpec"),
+                (std::vector<std::string>{"status:in_collection", "country:GR"}))
+          << q;
+      EXPECT_EQ(since.Count("//o:metadata"), 0u) << q;
+      EXPECT_EQ(last_body_.find("Secret"), std::string::npos) << q;
+      EXPECT_EQ(last_body_.find("under_investigation"), std::string::npos) << q;
+    }
+  }
+  for (const char* prefix : {"oai_dc", "lido"}) {
+    OaiDoc get =
+        Oai(std::string("verb=GetRecord&metadataPrefix=") + prefix + "&identifier=" + OaiId(id));
+    ASSERT_EQ(get.ErrorCode(), "") << last_body_;
+    EXPECT_EQ(get.Text("//o:record/o:header/@status"), "deleted");
+    EXPECT_EQ(get.Text("//o:record/o:header/o:datestamp"), change);
+    EXPECT_EQ(get.Count("//o:record/o:metadata"), 0u);
+    EXPECT_EQ(last_body_.find("Secret"), std::string::npos) << prefix;
+  }
+  // A full harvest has both; set harvests by the old sets see the deletion,
+  // the new sets reveal nothing.
+  OaiDoc all = Oai("verb=ListRecords&metadataPrefix=oai_dc");
+  EXPECT_EQ(all.Count("//o:record"), 2u);
+  EXPECT_EQ(all.Text("//o:record[o:header/@status='deleted']/o:header/o:identifier"), OaiId(id));
+  EXPECT_EQ(
+      Oai("verb=ListIdentifiers&metadataPrefix=oai_dc&set=country:GR").Text("//o:header/@status"),
+      "deleted");
+  for (const char* set : {"country:PE", "status:under_investigation"}) {
+    EXPECT_EQ(Oai(std::string("verb=ListIdentifiers&metadataPrefix=oai_dc&set=") + set).ErrorCode(),
+              "noRecordsMatch")
+        << set;
+  }
+
+  // Edits while restricted are not news to harvesters: the datestamp stays.
+  clock_.Advance(5000);
+  edit([](json& j) { j["title"] = "Secret: second thoughts"; });
+  EXPECT_EQ(Oai("verb=ListIdentifiers&metadataPrefix=oai_dc&from=2025-11-22T08:26:50Z").ErrorCode(),
+            "noRecordsMatch");
+  EXPECT_EQ(Oai("verb=GetRecord&metadataPrefix=oai_dc&identifier=" + OaiId(id))
+                .Text("//o:header/o:datestamp"),
+            change);
+
+  // Public again: live again, dated by that change.
+  clock_.Advance(5000);
+  edit([](json& j) {
+    j["visibility"] = "public";
+    j["title"] = "Public again";
+  });
+  OaiDoc back = Oai("verb=GetRecord&metadataPrefix=oai_dc&identifier=" + OaiId(id));
+  EXPECT_EQ(back.Count("//o:record/o:header/@status"), 0u);
+  EXPECT_EQ(back.Text("//o:record/o:header/o:datestamp"), "2025-11-22T08:26:55Z");
+  EXPECT_EQ(back.Text("//dc:title"), "Public again");
+}
+
 TEST_F(OaiTest, RestrictedRecordsAreNeverHarvested) {
   std::string pub = Create(Record("Public"));
   std::string hidden = Create(Record("Secret case", "under_investigation", "PE", "restricted"));

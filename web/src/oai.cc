@@ -1,17 +1,20 @@
 // OAI-PMH 2.0 provider at /oai (GET, and POST application/x-www-form-urlencoded).
 //
 // What it serves (see ARCHITECTURE.md, "OAI-PMH"):
-// - public records only, whoever asks: restricted records, and tombstones of
-//   records that were restricted when deleted, are never listed, and
-//   GetRecord answers idDoesNotExist for them;
+// - public records only, whoever asks (RecordStore::ListModified's public
+//   view): a record never public is never listed, and GetRecord answers
+//   idDoesNotExist for it;
 // - identifiers "oai:REPOSITORY-ID:ARTIFACT-ID" (ServerConfig::oai_repository_id);
 // - datestamps are the record's last modification (or deletion) time, at the
 //   declared granularity YYYY-MM-DDThh:mm:ssZ; from/until also accept YYYY-MM-DD;
 // - metadata formats oai_dc and lido (LIDO 1.1, from the LIDO writer);
 // - sets: "status" with "status:<status>" (in_collection, seized, ...) and
 //   "country" with "country:<ISO 3166-1 alpha-2>" (one per country in use);
-// - deletedRecord=persistent: a deleted public record stays listed as
-//   <header status="deleted"> for ever;
+// - deletedRecord=persistent: a public record that stops being harvestable,
+//   deleted or made restricted, stays listed for ever as <header
+//   status="deleted">, dated by that change, in the sets of its last public
+//   version and without metadata (so harvesters that have it drop it and
+//   learn nothing newer); made public again, it is live again;
 // - resumption tokens are stateless: base64url of a small JSON object with the
 //   list's arguments and the (datestamp, id) of the last record returned. The
 //   list is ordered by (modification time, id), so records that do not change
@@ -530,8 +533,8 @@ class Oai {
     }
     if (rows->empty()) {
       if (resumed_) {
-        // Everything after the token's position went away (deleted records
-        // stay, so only a record that became restricted): end the list.
+        // Nothing after the token's position any more (the records there
+        // changed and moved behind it): end the list.
         body_ = [cursor = list_.cursor](Xml& x) {
           x.Start("resumptionToken");
           x.Attr("cursor", std::to_string(cursor));

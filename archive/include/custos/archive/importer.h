@@ -14,6 +14,11 @@
 // id is reported as taken), a record carrying case data is rejected, and an
 // update keeps the stored case data.
 //
+// Memory: an import of records that all carry ids holds one batch at a time;
+// the first record without an id loads the identifiers of every record the
+// policy may see, and from then on the importer remembers each record's. A dry
+// run remembers every record (nothing reaches the store).
+//
 // Dry run: nothing is written; the report says what would have happened.
 // Not thread-safe (one importer per import); blocks on the store.
 #pragma once
@@ -66,7 +71,10 @@ class RecordImporter {
   };
   void Reject(int64_t where, const std::string& id, const std::string& why);
   core::Status Flush();
+  // Loads the identifiers of the stored records (those the policy may see)
+  // and of the pending batch, once, on the first id-less record.
   core::Status LoadIdentifierIndex();
+  void Remember(const core::Artifact& a);
   // The id an id-less record resolves to ("" for a new record); InvalidArgument
   // when its identifiers match several records.
   core::Result<std::string> MatchByIdentifiers(const core::Artifact& a);

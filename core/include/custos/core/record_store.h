@@ -57,7 +57,11 @@ struct ArtifactPage {
 };
 
 // A record in modification order, for harvesting (OAI-PMH): the live record,
-// or a tombstone keeping the record as it was when deleted.
+// or a tombstone. In the trusted view (ModifiedQuery::include_restricted) a
+// tombstone is a deleted record, kept as it was when deleted. In the public
+// view it is a record that was public and stopped being harvestable (deleted,
+// or made restricted): it carries only id, updated_at (the time it stopped),
+// and the status and country_of_origin of its last public version.
 struct ModifiedRecord {
   Artifact record;  // record.updated_at is the modification (or deletion) time
   bool deleted = false;
@@ -74,6 +78,9 @@ struct ModifiedQuery {
   std::string after_time;
   std::string after_id;
   std::string id;  // only this record; empty: all
+  // false: the public view (what OAI-PMH serves): public records, and
+  // tombstones of records once public; records never public do not exist.
+  // true: every record as stored, restricted ones included.
   bool include_restricted = false;
   bool include_deleted = true;
   int limit = 100;
