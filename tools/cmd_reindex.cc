@@ -26,10 +26,17 @@ int RunReindex(int argc, char** argv) {
     return 1;
   }
   auto* documents = &(*archive)->documents();
-  auto stats = indexer::RebuildIndex((*archive)->paths().index(), (*archive)->records(),
-                                     [documents](const std::string& id) {
-                                       return documents->TextForArtifact(id);
-                                     });
+  auto* parties = &(*archive)->parties();
+  indexer::FollowerOptions options;
+  options.documents = [documents](const std::string& id) {
+    return documents->TextForArtifact(id);
+  };
+  // Records are indexed under their parties' names too (curator aliases).
+  options.prepare = [parties] { return parties->Sync(); };
+  options.party_names = [parties](const core::Artifact& a) {
+    return parties->SearchNames(a.id, a.visibility == core::Visibility::kRestricted);
+  };
+  auto stats = indexer::RebuildIndex((*archive)->paths().index(), (*archive)->records(), options);
   if (!stats.ok()) {
     std::cerr << "custos reindex: " << stats.status().ToString() << "\n";
     return 1;

@@ -44,6 +44,7 @@ core::Result<std::unique_ptr<Archive>> Archive::Open(const std::string& root,
   archive->documents_ = std::make_unique<DocumentStore>(archive->db_, *archive->blobs_, clock);
   archive->previews_ =
       std::make_unique<PreviewCache>(archive->paths_.previews(), *archive->blobs_);
+  archive->parties_ = std::make_unique<PartyStore>(archive->db_, clock);
   return archive;
 }
 

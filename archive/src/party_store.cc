@@ -5,12 +5,13 @@
 #include <Poco/Nullable.h>
 
 #include <algorithm>
-#include <deque>
 #include <functional>
+#include <limits>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_map>
-
-#include <nlohmann/json.hpp>
+#include <unordered_set>
 
 #include "custos/core/artifact.h"
 #include "custos/core/custody.h"
@@ -26,7 +27,7 @@ using Session = Poco::Data::Session;
 
 namespace {
 
-constexpr int kSyncBatch = 500;
+constexpr int kSyncBatch = 1000;
 
 Int64 FeedValue(Session& s, const std::string& name) {
   Int64 v = 0;
@@ -48,25 +49,8 @@ Int64 LastRowId(Session& s) {
   return id;
 }
 
-Poco::Nullable<int> ToNullable(const std::optional<int>& v) {
-  return v ? Poco::Nullable<int>(*v) : Poco::Nullable<int>();
-}
 std::optional<int> FromNullable(const Poco::Nullable<int>& v) {
   return v.isNull() ? std::nullopt : std::optional<int>(v.value());
-}
-
-// The gap findings of a record, as their rule names.
-std::vector<std::string> FlagNames(const json& flags) {
-  std::vector<std::string> out;
-  if (!flags.is_array()) return out;
-  for (const auto& f : flags) {
-    if (f.is_object() && f.contains("rule") && f["rule"].is_string()) {
-      out.push_back(f["rule"].get<std::string>());
-    } else if (f.is_string()) {
-      out.push_back(f.get<std::string>());
-    }
-  }
-  return out;
 }
 
 bool PartyLive(Session& s, Int64 id) {
@@ -87,138 +71,56 @@ void TouchParty(Session& s, Int64 id, const std::string& time) {
       bind(id), now;
 }
 
-// The party a mention's name stands for: the one it had before this re-read
-// when that party still holds the name, else a live party holding the name
-// whose activity centuries are compatible, else a new party.
-Int64 ResolveMention(Session& s, const core::PartyMention& m,
-                     const std::map<std::string, Int64>& before, const std::string& time) {
-  std::vector<Int64> candidates;
-  std::string key = m.key;
-  s << "SELECT n.party_id FROM party_names n JOIN parties p ON p.id = n.party_id "
-       "WHERE n.key = ? AND p.merged_into IS NULL ORDER BY n.party_id",
-      bind(key), into(candidates), now;
-  if (auto it = before.find(m.key); it != before.end()) {
-    if (std::find(candidates.begin(), candidates.end(), it->second) != candidates.end()) {
-      return it->second;
-    }
-  }
-  core::YearSpan span = m.life.known() ? m.life : m.years;
-  for (Int64 c : candidates) {
-    if (candidates.size() == 1 && !span.known()) return c;
-    Poco::Nullable<int> lo, hi;
-    s << "SELECT min(coalesce(first_year, last_year)), max(coalesce(last_year, first_year)) "
-         "FROM party_mentions WHERE party_id = ?",
-        bind(c), into(lo), into(hi), now;
-    core::YearSpan party_span{FromNullable(lo), FromNullable(hi)};
-    if (!core::CenturiesDisjoint(span, party_span)) return c;
-  }
-  Int64 id = NewParty(s, m.name, std::string(core::PartyKindName(m.kind)), time);
-  std::string origin = "derived";
-  s << "INSERT INTO party_names (key, party_id, name, origin) VALUES (?,?,?,?)", bind(key),
-      bind(id), bind(m.name), bind(origin), now;
-  return id;
-}
-
-// Re-derives the mentions of one artifact from its stored record and custody
-// entries, inside the caller's transaction.
-Status RefreshArtifact(Session& s, const std::string& artifact_id, const std::string& time) {
-  std::map<std::string, Int64> before;
-  {
-    std::vector<std::string> keys;
-    std::vector<Int64> parties;
-    s << "SELECT key, party_id FROM party_mentions WHERE artifact_id = ?", bind(artifact_id),
-        into(keys), into(parties), now;
-    for (size_t i = 0; i < keys.size(); ++i) before.emplace(keys[i], parties[i]);
-  }
-  s << "DELETE FROM party_mentions WHERE artifact_id = ?", bind(artifact_id), now;
-  s << "DELETE FROM party_artifacts WHERE artifact_id = ?", bind(artifact_id), now;
-
-  std::vector<std::string> docs;
-  std::vector<int> deleted;
-  s << "SELECT doc, deleted FROM artifacts WHERE id = ?", bind(artifact_id), into(docs),
-      into(deleted), now;
-  if (docs.empty() || deleted[0] != 0) return Status::Ok();
-  // A record that does not read back is fsck's business; it must not stop
-  // the parties of every later record, so it simply names nobody here.
-  json j = json::parse(docs[0], nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Status::Ok();
-  auto artifact = core::ArtifactFromStoredJson(j);
-  if (!artifact.ok()) return Status::Ok();
-
-  std::vector<std::string> notes;
-  s << "SELECT note FROM log_leaves WHERE artifact_id = ? ORDER BY seq", bind(artifact_id),
-      into(notes), now;
-  std::vector<core::CustodyEntry> custody;
-  for (const std::string& note : notes) {
-    auto parsed = core::ParseCustodyNote(note);
-    if (parsed.ok()) custody.push_back(parsed->entry);
-  }
-  std::vector<core::PartyMention> mentions = core::ExtractPartyMentions(*artifact, custody);
-  if (mentions.empty()) return Status::Ok();
-
-  int restricted = artifact->visibility == core::Visibility::kRestricted ? 1 : 0;
-  std::string flags = json(FlagNames(artifact->flags)).dump();
-  s << "INSERT INTO party_artifacts (artifact_id, title, restricted, flags) VALUES (?,?,?,?)",
-      bind(artifact_id), bind(artifact->title), bind(restricted), bind(flags), now;
-  for (const core::PartyMention& m : mentions) {
-    Int64 party = ResolveMention(s, m, before, time);
-    std::string source(core::PartyMentionSourceName(m.source));
-    int position = m.position;
-    int next = m.transfers_to_next ? m.next_position : -1;
-    Poco::Nullable<int> first = ToNullable(m.years.first), last = ToNullable(m.years.last);
-    s << "INSERT INTO party_mentions (artifact_id, source, position, party_id, key, name, role, "
-         "method, place, date_text, first_year, last_year, next_position) "
-         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        bind(artifact_id), bind(source), bind(position), bind(party), bind(m.key), bind(m.name),
-        bind(m.role), bind(m.method), bind(m.place), bind(m.date_text), bind(first), bind(last),
-        bind(next), now;
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 // ---- PartyGraph --------------------------------------------------------
 
-bool PartyGraph::Visible(const Node& n, const PartyAccess& access) const {
-  if (access.restricted) return !n.mentions.empty();
-  return std::any_of(n.mentions.begin(), n.mentions.end(), [&](const Mention& m) {
-    return !artifacts_[static_cast<size_t>(m.artifact)].restricted;
-  });
+namespace {
+
+std::vector<std::string> Words(const std::string& key) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while (at < key.size()) {
+    size_t sp = key.find(' ', at);
+    if (sp == std::string::npos) sp = key.size();
+    if (sp > at) out.push_back(key.substr(at, sp - at));
+    at = sp + 1;
+  }
+  return out;
 }
 
-bool PartyGraph::EdgeVisible(const Edge& e, const PartyAccess& access) const {
-  if (access.restricted) return !e.transfers.empty();
-  return std::any_of(e.transfers.begin(), e.transfers.end(), [&](const Transfer& t) {
-    return !artifacts_[static_cast<size_t>(t.artifact)].restricted;
-  });
+}  // namespace
+
+bool PartyGraph::Visible(const Node& n, const PartyAccess& access) const {
+  return n.summaries[Level(access)].artifacts > 0;
 }
 
 PartySummary PartyGraph::Summarise(const Node& n, const PartyAccess& access) const {
   PartySummary out;
   out.id = n.id;
   out.kind = n.kind;
-  std::set<int32_t> seen;
-  std::map<std::string, int> spellings;
   core::YearSpan span;
+  // Mentions are in artifact order, so distinct artifacts are runs.
+  int32_t last_artifact = -1;
   for (const Mention& m : n.mentions) {
-    const Artifact& a = artifacts_[static_cast<size_t>(m.artifact)];
+    const Artifact& a = ArtifactAt(m.artifact);
     if (a.restricted && !access.restricted) continue;
-    ++spellings[m.name];
     span.Extend({m.first_year, m.last_year});
-    if (seen.insert(m.artifact).second) {
+    if (m.artifact != last_artifact) {
+      last_artifact = m.artifact;
       ++out.artifacts;
       if (!a.flags.empty()) ++out.flagged_artifacts;
     }
   }
-  // The name shown is the most used visible spelling: the stored name may
-  // come from a restricted record.
+  // The name shown is the most used visible spelling (the first by name on
+  // a tie): the stored name may come from a restricted record.
   out.name = n.name;
-  int best = -1;
-  for (const auto& [name, count] : spellings) {
+  int32_t best = 0;
+  for (const Spelling& s : n.spellings) {
+    int32_t count = access.restricted ? s.mentions : s.public_mentions;
     if (count > best) {
       best = count;
-      out.name = name;
+      out.name = s.name;
     }
   }
   out.first_year = span.first;
@@ -228,7 +130,7 @@ PartySummary PartyGraph::Summarise(const Node& n, const PartyAccess& access) con
 
 std::optional<int64_t> PartyGraph::Resolve(int64_t id) const {
   for (int hops = 0; hops < 64; ++hops) {
-    if (index_.count(id)) return id;
+    if (NodeAt(id)) return id;
     auto it = merged_into_.find(id);
     if (it == merged_into_.end()) return std::nullopt;
     id = it->second;
@@ -237,36 +139,53 @@ std::optional<int64_t> PartyGraph::Resolve(int64_t id) const {
 }
 
 std::optional<PartyRevisionInfo> PartyGraph::Revision(int64_t id) const {
-  auto it = std::lower_bound(revisions_.begin(), revisions_.end(), id,
+  if (!revisions_) return std::nullopt;
+  auto it = std::lower_bound(revisions_->begin(), revisions_->end(), id,
                              [](const PartyRevisionInfo& r, int64_t v) { return r.id < v; });
-  if (it == revisions_.end() || it->id != id) return std::nullopt;
+  if (it == revisions_->end() || it->id != id) return std::nullopt;
   return *it;
 }
 
-std::optional<int32_t> PartyGraph::IndexOf(int64_t id, const PartyAccess& access) const {
+const PartyGraph::Node* PartyGraph::Find(int64_t id, const PartyAccess& access) const {
   auto live = Resolve(id);
-  if (!live) return std::nullopt;
-  int32_t idx = index_.at(*live);
-  if (!Visible(nodes_[static_cast<size_t>(idx)], access)) return std::nullopt;
-  return idx;
+  if (!live) return nullptr;
+  const Node* n = NodeAt(*live);
+  return n && Visible(*n, access) ? n : nullptr;
+}
+
+std::optional<PartySummary> PartyGraph::Summary(int64_t id, const PartyAccess& access) const {
+  const Node* n = Find(id, access);
+  if (!n) return std::nullopt;
+  return n->summaries[Level(access)];
+}
+
+std::vector<std::string> PartyGraph::ArtifactIds(const EdgeView& v, size_t limit) const {
+  std::vector<std::string> out;
+  out.reserve(std::min(limit, v.artifacts.size()));
+  for (size_t i = 0; i < v.artifacts.size() && i < limit; ++i) {
+    out.push_back(ArtifactAt(v.artifacts[i]).id);
+  }
+  return out;
 }
 
 std::vector<PartySummary> PartyGraph::Search(const std::string& q, const PartyAccess& access,
                                              size_t limit) const {
   const std::string needle = core::PartyNameKey(q);
+  const size_t level = Level(access);
   std::vector<PartySummary> out;
-  for (const Node& n : nodes_) {
-    if (!Visible(n, access)) continue;
+  for (const auto& node : nodes_) {
+    if (!node || !Visible(*node, access)) continue;
+    const Node& n = *node;
     bool hit = needle.empty();
-    for (size_t i = 0; !hit && i < n.mentions.size(); ++i) {
-      const Mention& m = n.mentions[i];
-      if (artifacts_[static_cast<size_t>(m.artifact)].restricted && !access.restricted) continue;
-      hit = m.key.find(needle) != std::string::npos;
+    for (size_t k = 0; !hit && k < n.spellings.size(); ++k) {
+      const Spelling& s = n.spellings[k];
+      if ((level ? s.mentions : s.public_mentions) == 0) continue;
+      hit = s.key.find(needle) != std::string::npos;
     }
-    for (size_t i = 0; !hit && i < n.names.size(); ++i) {
-      hit = n.names[i].first.find(needle) != std::string::npos;
+    for (size_t k = 0; !hit && k < n.names.size(); ++k) {
+      hit = n.names[k].first.find(needle) != std::string::npos;
     }
-    if (hit) out.push_back(SummaryOf(static_cast<int32_t>(&n - nodes_.data()), access));
+    if (hit) out.push_back(n.summaries[level]);
   }
   std::sort(out.begin(), out.end(), [](const PartySummary& a, const PartySummary& b) {
     if (a.artifacts != b.artifacts) return a.artifacts > b.artifacts;
@@ -277,16 +196,15 @@ std::vector<PartySummary> PartyGraph::Search(const std::string& q, const PartyAc
 }
 
 Result<PartyDetail> PartyGraph::Detail(int64_t id, const PartyAccess& access) const {
-  auto idx = IndexOf(id, access);
-  if (!idx) return Status::NotFound("no party " + std::to_string(id));
-  const Node& n = nodes_[static_cast<size_t>(*idx)];
+  const Node* found = Find(id, access);
+  if (!found) return Status::NotFound("no party " + std::to_string(id));
+  const Node& n = *found;
+  const size_t level = Level(access);
   PartyDetail d;
-  d.summary = Summarise(n, access);
-  std::map<std::string, int64_t> spellings;
+  d.summary = n.summaries[level];
   for (const Mention& m : n.mentions) {
-    const Artifact& a = artifacts_[static_cast<size_t>(m.artifact)];
+    const Artifact& a = ArtifactAt(m.artifact);
     if (a.restricted && !access.restricted) continue;
-    ++spellings[m.name];
     PartyArtifactRef r;
     r.artifact_id = a.id;
     r.title = a.title;
@@ -302,42 +220,47 @@ Result<PartyDetail> PartyGraph::Detail(int64_t id, const PartyAccess& access) co
     r.flags = a.flags;
     d.artifacts.push_back(std::move(r));
   }
-  for (const auto& [name, count] : spellings) d.names.push_back({name, "derived", count});
+  std::vector<const Spelling*> mine;
+  for (const Spelling& s : n.spellings) {
+    int32_t count = level ? s.mentions : s.public_mentions;
+    if (count == 0) continue;
+    d.names.push_back({s.name, "derived", count});
+    mine.push_back(&s);
+  }
   for (const auto& [key, name] : n.names) d.names.push_back({name, "alias", 0});
 
-  // Proposals: visible parties sharing a word with one of this party's
-  // visible names that MatchPartyNames calls probable.
-  std::set<std::string> words;
-  for (const auto& [name, count] : spellings) {
-    std::string key = core::PartyNameKey(name);
-    size_t sp = key.rfind(' ');
-    words.insert(sp == std::string::npos ? key : key.substr(sp + 1));
+  // Proposals: visible parties with a visible spelling that MatchPartyNames
+  // does not call different from one of ours. Such a pair always shares the
+  // last word of one of the two names (a surname, or the last word of the
+  // shorter organisation name), so only parties indexed under those words
+  // are compared.
+  std::vector<int32_t> candidates;
+  for (const Spelling* s : mine) {
+    std::vector<std::string> words = Words(s->key);
+    if (words.empty() || !words_) continue;
+    if (auto it = words_->by_word.find(words.back()); it != words_->by_word.end()) {
+      candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+    }
+    for (const std::string& w : words) {
+      if (auto it = words_->by_last_word.find(w); it != words_->by_last_word.end()) {
+        candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+      }
+    }
   }
-  core::YearSpan mine{d.summary.first_year, d.summary.last_year};
-  for (const Node& other : nodes_) {
-    if (other.id == n.id || !Visible(other, access)) continue;
-    PartySummary os;
-    bool summarised = false;
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  const core::YearSpan years{d.summary.first_year, d.summary.last_year};
+  for (int32_t c : candidates) {
+    const Node* other = NodeAt(c);
+    if (c == n.id || !other || !Visible(*other, access)) continue;
+    const PartySummary& os = other->summaries[level];
+    const core::YearSpan theirs{os.first_year, os.last_year};
     bool proposed = false;
-    for (const Mention& m : other.mentions) {
-      if (proposed) break;
-      if (artifacts_[static_cast<size_t>(m.artifact)].restricted && !access.restricted) continue;
-      size_t sp = m.key.rfind(' ');
-      std::string last = sp == std::string::npos ? m.key : m.key.substr(sp + 1);
-      bool shares = words.count(last) > 0;
-      if (!shares) {
-        for (const std::string& w : words) {
-          if (w.size() > 2 && m.key.find(w) != std::string::npos) shares = true;
-        }
-      }
-      if (!shares) continue;
-      if (!summarised) {
-        os = Summarise(other, access);
-        summarised = true;
-      }
-      core::YearSpan theirs{os.first_year, os.last_year};
-      for (const auto& [name, count] : spellings) {
-        if (core::MatchPartyNames(name, mine, m.name, theirs) != core::PartyMatch::kDifferent) {
+    for (size_t k = 0; !proposed && k < other->spellings.size(); ++k) {
+      const Spelling& t = other->spellings[k];
+      if ((level ? t.mentions : t.public_mentions) == 0) continue;
+      for (const Spelling* s : mine) {
+        if (core::MatchPartyNames(s->name, years, t.name, theirs) != core::PartyMatch::kDifferent) {
           proposed = true;
           break;
         }
@@ -346,148 +269,223 @@ Result<PartyDetail> PartyGraph::Detail(int64_t id, const PartyAccess& access) co
     if (proposed) d.proposed_matches.push_back(os);
     if (d.proposed_matches.size() >= 20) break;
   }
-  for (const PartyRevisionInfo& r : revisions_) {
-    if (r.party_id == n.id || (r.other_id && *r.other_id == n.id)) d.revisions.push_back(r);
+  if (revisions_) {
+    for (const PartyRevisionInfo& r : *revisions_) {
+      if (r.party_id == n.id || (r.other_id && *r.other_id == n.id)) d.revisions.push_back(r);
+    }
   }
   return d;
 }
 
 Result<PartyNetwork> PartyGraph::Network(int64_t id, int depth, const PartyAccess& access) const {
-  auto centre = IndexOf(id, access);
+  const Node* centre = Find(id, access);
   if (!centre) return Status::NotFound("no party " + std::to_string(id));
+  const size_t level = Level(access);
   PartyNetwork out;
-  std::unordered_map<int32_t, int> dist{{*centre, 0}};
-  std::vector<int32_t> order{*centre};
-  std::deque<int32_t> queue{*centre};
-  while (!queue.empty()) {
-    int32_t cur = queue.front();
-    queue.pop_front();
-    int dcur = dist[cur];
-    if (dcur >= depth) continue;
-    for (const auto& [other, edge] : nodes_[static_cast<size_t>(cur)].adjacent) {
-      if (dist.count(other)) continue;
-      if (!EdgeVisible(edges_[static_cast<size_t>(edge)], access)) continue;
+  // Breadth-first, layer by layer; within a node the heaviest edges come
+  // first, so a truncated network keeps the strongest links.
+  std::vector<int32_t> slot(nodes_.size(), -1);  // party -> position in `order`
+  std::vector<const Node*> order{centre};
+  std::vector<const Edge*> reached_by{nullptr};  // the edge that found each node
+  out.depth.push_back(0);
+  slot[static_cast<size_t>(centre->id)] = 0;
+  for (size_t head = 0; head < order.size() && !out.truncated; ++head) {
+    const int dcur = out.depth[head];
+    if (dcur >= depth) break;  // layers are in order: nothing further to expand
+    for (const Link& l : order[head]->adjacent[level]) {
+      if (slot[static_cast<size_t>(l.other)] >= 0) continue;
       if (order.size() >= kMaxNetworkNodes) {
         out.truncated = true;
         break;
       }
-      dist[other] = dcur + 1;
-      order.push_back(other);
-      queue.push_back(other);
+      slot[static_cast<size_t>(l.other)] = static_cast<int32_t>(order.size());
+      order.push_back(NodeAt(l.other));
+      reached_by.push_back(l.edge);
+      out.depth.push_back(dcur + 1);
     }
   }
-  for (int32_t n : order) {
-    out.nodes.push_back(SummaryOf(n, access));
-    out.depth.push_back(dist[n]);
-  }
-  std::set<int32_t> edges_done;
-  for (int32_t n : order) {
-    for (const auto& [other, edge] : nodes_[static_cast<size_t>(n)].adjacent) {
-      if (!dist.count(other) || !edges_done.insert(edge).second) continue;
-      const Edge& e = edges_[static_cast<size_t>(edge)];
-      PartyEdge pe;
-      std::set<int32_t> arts;
-      for (const Transfer& t : e.transfers) {
-        const Artifact& a = artifacts_[static_cast<size_t>(t.artifact)];
-        if (a.restricted && !access.restricted) continue;
-        if (pe.transfers == 0) {
-          pe.from = nodes_[static_cast<size_t>(t.from)].id;
-          pe.to = nodes_[static_cast<size_t>(t.from == e.a ? e.b : e.a)].id;
-        }
-        ++pe.transfers;
-        if (!a.flags.empty()) ++pe.flagged;
-        if (arts.insert(t.artifact).second && pe.artifacts.size() < kMaxEdgeArtifacts) {
-          pe.artifacts.push_back(a.id);
-        }
-      }
-      if (pe.transfers > 0) out.edges.push_back(std::move(pe));
+  out.nodes.reserve(order.size());
+  for (const Node* n : order) out.nodes.push_back(n->summaries[level]);
+
+  // The visible edges between the nodes shown: the ones that reached each
+  // node first, then the heaviest others, up to kMaxNetworkEdges.
+  std::vector<const Edge*> chosen(reached_by.begin() + 1, reached_by.end());
+  std::vector<const Edge*> others;
+  for (size_t i = 0; i < order.size(); ++i) {
+    const Node* n = order[i];
+    for (const Link& l : n->adjacent[level]) {
+      // Each edge once, from its lower end.
+      if (l.other < n->id) continue;
+      const int32_t at = slot[static_cast<size_t>(l.other)];
+      if (at < 0) continue;
+      const Edge* e = l.edge;
+      if (e == reached_by[static_cast<size_t>(at)] || e == reached_by[i]) continue;
+      others.push_back(e);
     }
+  }
+  const size_t room = kMaxNetworkEdges > chosen.size() ? kMaxNetworkEdges - chosen.size() : 0;
+  const auto heavier = [level](const Edge* x, const Edge* y) {
+    const int32_t tx = x->views[level].transfers, ty = y->views[level].transfers;
+    if (tx != ty) return tx > ty;
+    return x->a != y->a ? x->a < y->a : x->b < y->b;
+  };
+  if (others.size() > room) {
+    out.edges_truncated = true;
+    std::nth_element(others.begin(), others.begin() + static_cast<std::ptrdiff_t>(room),
+                     others.end(), heavier);
+    others.resize(room);
+  }
+  std::sort(others.begin(), others.end(), heavier);
+  chosen.insert(chosen.end(), others.begin(), others.end());
+  out.edges.reserve(chosen.size());
+  for (const Edge* e : chosen) {
+    const EdgeView& v = e->views[level];
+    PartyEdge pe;
+    pe.from = v.from;
+    pe.to = v.from == e->a ? e->b : e->a;
+    pe.transfers = v.transfers;
+    pe.flagged = v.flagged;
+    pe.artifact_count = v.artifact_count;
+    pe.artifacts = ArtifactIds(v, kMaxNetworkEdgeArtifacts);
+    out.edges.push_back(std::move(pe));
   }
   return out;
 }
 
 Result<std::vector<PartyPath>> PartyGraph::Paths(int64_t from, int64_t to,
                                                  const PartyAccess& access, size_t max_paths,
-                                                 int max_hops) const {
-  auto src = IndexOf(from, access);
+                                                 int max_hops, bool* search_truncated) const {
+  if (search_truncated) *search_truncated = false;
+  const Node* src = Find(from, access);
   if (!src) return Status::NotFound("no party " + std::to_string(from));
-  auto dst = IndexOf(to, access);
+  const Node* dst = Find(to, access);
   if (!dst) return Status::NotFound("no party " + std::to_string(to));
   std::vector<PartyPath> out;
-  if (*src == *dst) {
-    out.push_back({{nodes_[static_cast<size_t>(*src)].id}, {}});
+  if (src == dst) {
+    out.push_back({{src->id}, {}});
     return out;
   }
-  // Breadth-first from src, keeping every shortest-path parent.
-  std::unordered_map<int32_t, int> dist{{*src, 0}};
-  std::unordered_map<int32_t, std::vector<std::pair<int32_t, int32_t>>> parents;
-  std::deque<int32_t> queue{*src};
-  while (!queue.empty()) {
-    int32_t cur = queue.front();
-    queue.pop_front();
-    int dcur = dist[cur];
-    if (dist.count(*dst) && dcur >= dist[*dst]) break;
-    if (dcur >= max_hops) continue;
-    for (const auto& [other, edge] : nodes_[static_cast<size_t>(cur)].adjacent) {
-      if (!EdgeVisible(edges_[static_cast<size_t>(edge)], access)) continue;
-      auto it = dist.find(other);
-      if (it == dist.end()) {
-        dist[other] = dcur + 1;
-        parents[other].push_back({cur, edge});
-        queue.push_back(other);
-      } else if (it->second == dcur + 1) {
-        parents[other].push_back({cur, edge});
+  if (max_paths == 0 || max_hops < 1) return out;
+  const size_t level = Level(access);
+
+  // Breadth-first from both ends, a whole layer at a time, always growing
+  // the smaller frontier, keeping every parent on a shortest route. When the
+  // layer just grown touches the other side, the shortest paths are exactly
+  // those through the touching nodes.
+  struct Side {
+    std::vector<int32_t> dist;
+    std::unordered_map<int32_t, std::vector<std::pair<int32_t, const Edge*>>> parents;
+    std::vector<int32_t> frontier;
+    int layer = 0;
+  };
+  Side sides[2];
+  for (int k = 0; k < 2; ++k) {
+    const int32_t start = static_cast<int32_t>((k == 0 ? src : dst)->id);
+    sides[k].dist.assign(nodes_.size(), -1);
+    sides[k].dist[static_cast<size_t>(start)] = 0;
+    sides[k].frontier.push_back(start);
+  }
+  size_t scanned = 0;
+  std::vector<int32_t> meeting;
+  while (meeting.empty()) {
+    if (sides[0].layer + sides[1].layer >= max_hops) return out;
+    const int k = sides[0].frontier.size() <= sides[1].frontier.size() ? 0 : 1;
+    Side& side = sides[k];
+    const Side& far = sides[1 - k];
+    if (side.frontier.empty()) return out;  // unconnected
+    std::vector<int32_t> next;
+    const int32_t d = side.layer + 1;
+    for (int32_t cur : side.frontier) {
+      const auto& adjacent = NodeAt(cur)->adjacent[level];
+      scanned += adjacent.size();
+      for (const Link& l : adjacent) {
+        int32_t& dist = side.dist[static_cast<size_t>(l.other)];
+        if (dist >= 0 && dist < d) continue;
+        if (dist < 0) {
+          dist = d;
+          next.push_back(l.other);
+          if (far.dist[static_cast<size_t>(l.other)] >= 0) meeting.push_back(l.other);
+        }
+        side.parents[l.other].push_back({cur, l.edge});
+      }
+    }
+    if (scanned > kMaxPathScan && meeting.empty()) {
+      if (search_truncated) *search_truncated = true;
+      return out;
+    }
+    side.frontier = std::move(next);
+    side.layer = d;
+  }
+  std::sort(meeting.begin(), meeting.end());
+
+  // Half-routes from a meeting node back to one end: (node, edge to the
+  // node before it), starting next to the meeting node.
+  using Route = std::vector<std::pair<int32_t, const Edge*>>;
+  const auto routes = [&](const Side& side, int32_t start) {
+    std::vector<Route> found;
+    Route stack;
+    std::function<void(int32_t)> walk = [&](int32_t node) {
+      if (found.size() >= max_paths) return;
+      auto it = side.parents.find(node);
+      if (it == side.parents.end()) {  // the end itself
+        found.push_back(stack);
+        return;
+      }
+      for (const auto& [parent, edge] : it->second) {
+        stack.push_back({parent, edge});
+        walk(parent);
+        stack.pop_back();
+        if (found.size() >= max_paths) return;
+      }
+    };
+    walk(start);
+    return found;
+  };
+  const auto hop = [&](int32_t a, int32_t b, const Edge* edge) {
+    PartyHop h;
+    h.from = a;
+    h.to = b;
+    h.artifacts = ArtifactIds(edge->views[level], kMaxEdgeArtifacts);
+    return h;
+  };
+  for (int32_t m : meeting) {
+    const std::vector<Route> heads = routes(sides[0], m), tails = routes(sides[1], m);
+    for (const Route& head : heads) {
+      for (const Route& tail : tails) {
+        if (out.size() >= max_paths) return out;
+        PartyPath p;
+        // head runs from m back to src: walk it backwards.
+        int32_t prev = static_cast<int32_t>(src->id);
+        p.parties.push_back(prev);
+        for (size_t i = head.size(); i-- > 0;) {
+          const int32_t next = i == 0 ? m : head[i - 1].first;
+          p.hops.push_back(hop(prev, next, head[i].second));
+          p.parties.push_back(next);
+          prev = next;
+        }
+        // tail runs from m on to dst.
+        for (const auto& [next, edge] : tail) {
+          p.hops.push_back(hop(prev, next, edge));
+          p.parties.push_back(next);
+          prev = next;
+        }
+        out.push_back(std::move(p));
       }
     }
   }
-  if (!dist.count(*dst)) return out;
-  // Walk back from dst over the parents (depth-first), up to max_paths.
-  std::vector<std::pair<int32_t, int32_t>> stack;  // (node, edge used to reach it)
-  std::function<void(int32_t)> walk = [&](int32_t node) {
-    if (out.size() >= max_paths) return;
-    if (node == *src) {
-      PartyPath p;
-      p.parties.push_back(nodes_[static_cast<size_t>(*src)].id);
-      int32_t prev = *src;
-      for (auto it = stack.rbegin(); it != stack.rend(); ++it) {
-        const auto& [n, edge] = *it;
-        PartyHop hop;
-        hop.from = nodes_[static_cast<size_t>(prev)].id;
-        hop.to = nodes_[static_cast<size_t>(n)].id;
-        std::set<int32_t> arts;
-        for (const Transfer& t : edges_[static_cast<size_t>(edge)].transfers) {
-          const Artifact& a = artifacts_[static_cast<size_t>(t.artifact)];
-          if (a.restricted && !access.restricted) continue;
-          if (arts.insert(t.artifact).second && hop.artifacts.size() < kMaxEdgeArtifacts) {
-            hop.artifacts.push_back(a.id);
-          }
-        }
-        p.parties.push_back(hop.to);
-        p.hops.push_back(std::move(hop));
-        prev = n;
-      }
-      out.push_back(std::move(p));
-      return;
-    }
-    for (const auto& [parent, edge] : parents[node]) {
-      stack.push_back({node, edge});
-      walk(parent);
-      stack.pop_back();
-      if (out.size() >= max_paths) return;
-    }
-  };
-  walk(*dst);
   return out;
 }
 
 std::vector<PartySummary> PartyGraph::Hubs(const PartyAccess& access, size_t limit) const {
   std::vector<PartySummary> out;
-  for (size_t i = 0; i < nodes_.size(); ++i) {
-    const PartySummary& s = SummaryOf(static_cast<int32_t>(i), access);
+  for (const auto& n : nodes_) {
+    if (!n) continue;
+    const PartySummary& s = n->summaries[Level(access)];
     if (s.artifacts > 0 && s.flagged_artifacts > 0) out.push_back(s);
   }
   std::sort(out.begin(), out.end(), [](const PartySummary& a, const PartySummary& b) {
-    if (a.flagged_artifacts != b.flagged_artifacts) return a.flagged_artifacts > b.flagged_artifacts;
+    if (a.flagged_artifacts != b.flagged_artifacts)
+      return a.flagged_artifacts > b.flagged_artifacts;
     if (a.artifacts != b.artifacts) return a.artifacts > b.artifacts;
     return a.id < b.id;
   });
@@ -495,15 +493,378 @@ std::vector<PartySummary> PartyGraph::Hubs(const PartyAccess& access, size_t lim
   return out;
 }
 
+// ---- Building snapshots ------------------------------------------------
+
+// The rows a snapshot is built from: everything (a full build) or only what
+// changed since the previous snapshot (a patch), which then shares the rest.
+struct PartyGraphBuilder {
+  struct ArtifactRow {
+    std::string id, title, flags;
+    bool restricted = false;
+  };
+  struct MentionRow {
+    std::string artifact_id, key, name, role, method, place, date_text;
+    bool custody = false;
+    int position = 0, next = -1;
+    int32_t party = 0;
+    std::optional<int> first, last;
+  };
+  struct PartyRow {
+    int32_t id = 0;
+    std::string name, kind;
+    std::optional<int64_t> merged_into;
+  };
+  std::vector<std::string> reread;  // records whose mentions are all in `mentions`
+  std::vector<ArtifactRow> artifacts;
+  std::vector<MentionRow> mentions;  // by artifact id, source, position
+  std::vector<PartyRow> parties;     // every party a mention names, and any renamed or merged
+  std::unordered_map<int32_t, std::vector<std::pair<std::string, std::string>>> aliases;
+  std::optional<std::vector<PartyRevisionInfo>> revisions;
+
+  static int32_t Rank(bool custody, int position) {
+    // Rows come ordered by source ("custody" < "provenance"), then position.
+    return (custody ? 0 : 1 << 30) + position;
+  }
+
+  // The snapshot `old` (null: an empty one) with these rows applied.
+  // `slots` maps record ids to artifact slots; it only grows.
+  std::shared_ptr<PartyGraph> Apply(const PartyGraph* old,
+                                    std::unordered_map<std::string, int32_t>& slots);
+};
+
+std::shared_ptr<PartyGraph> PartyGraphBuilder::Apply(
+    const PartyGraph* old, std::unordered_map<std::string, int32_t>& slots) {
+  using Node = PartyGraph::Node;
+  using Edge = PartyGraph::Edge;
+  using Link = PartyGraph::Link;
+  auto g = old ? std::make_shared<PartyGraph>(*old) : std::make_shared<PartyGraph>();
+  std::set<int32_t> affected;  // parties to rebuild
+  std::unordered_set<int32_t> reread_slots;
+
+  // The records re-read: forget what they said.
+  for (const std::string& id : reread) {
+    auto [it, added] = slots.emplace(id, static_cast<int32_t>(g->artifacts_.size()));
+    if (added) g->artifacts_.push_back(nullptr);
+    auto& slot = g->artifacts_[static_cast<size_t>(it->second)];
+    reread_slots.insert(it->second);
+    if (slot) affected.insert(slot->parties.begin(), slot->parties.end());
+    slot = nullptr;
+  }
+  std::unordered_map<int32_t, std::shared_ptr<PartyGraph::Artifact>> fresh;
+  for (ArtifactRow& r : artifacts) {
+    auto it = slots.find(r.id);
+    if (it == slots.end()) continue;
+    auto a = std::make_shared<PartyGraph::Artifact>();
+    a->id = std::move(r.id);
+    a->title = std::move(r.title);
+    a->restricted = r.restricted;
+    json f = json::parse(r.flags, nullptr, false);
+    if (f.is_array()) {
+      for (const auto& x : f) {
+        if (x.is_string()) a->flags.push_back(x.get<std::string>());
+      }
+    }
+    fresh[it->second] = a;
+    g->artifacts_[static_cast<size_t>(it->second)] = a;
+  }
+
+  // Parties re-read: renamed, merged away or back.
+  std::unordered_map<int32_t, const PartyRow*> rows;
+  int32_t max_id = 0;
+  for (const PartyRow& r : parties) {
+    rows[r.id] = &r;
+    affected.insert(r.id);
+    max_id = std::max(max_id, r.id);
+    if (r.merged_into) {
+      g->merged_into_[r.id] = *r.merged_into;
+    } else {
+      g->merged_into_.erase(r.id);
+    }
+  }
+  if (g->nodes_.size() <= static_cast<size_t>(max_id)) {
+    g->nodes_.resize(static_cast<size_t>(max_id) + 1);
+  }
+  const auto live = [&](int32_t id) {
+    if (auto it = rows.find(id); it != rows.end()) return !it->second->merged_into;
+    return g->NodeAt(id) != nullptr;
+  };
+
+  // What the re-read records say now: mentions, and transfers (edges).
+  std::unordered_map<int32_t, std::vector<PartyGraph::Mention>> added;
+  std::unordered_map<uint64_t, std::vector<PartyGraph::Transfer>> transfers;  // a << 32 | b
+  const auto pair_key = [](int32_t a, int32_t b) {
+    return (static_cast<uint64_t>(std::min(a, b)) << 32) | static_cast<uint32_t>(std::max(a, b));
+  };
+  for (size_t i = 0; i < mentions.size(); ++i) {
+    MentionRow& r = mentions[i];
+    auto sit = slots.find(r.artifact_id);
+    if (sit == slots.end() || !g->artifacts_[static_cast<size_t>(sit->second)] || !live(r.party)) {
+      continue;
+    }
+    const int32_t slot = sit->second;
+    affected.insert(r.party);
+    fresh[slot]->parties.push_back(r.party);
+    if (r.next >= 0) {
+      for (size_t k = i + 1; k < mentions.size() && mentions[k].artifact_id == r.artifact_id &&
+                             mentions[k].custody == r.custody;
+           ++k) {
+        if (mentions[k].position != r.next) continue;
+        const int32_t q = mentions[k].party;
+        if (q == r.party || !live(q)) break;
+        transfers[pair_key(r.party, q)].push_back({slot, r.party, Rank(r.custody, r.position)});
+        break;
+      }
+    }
+    PartyGraph::Mention m;
+    m.artifact = slot;
+    m.position = r.position;
+    m.custody = r.custody;
+    m.key = std::move(r.key);
+    m.name = std::move(r.name);
+    m.role = std::move(r.role);
+    m.method = std::move(r.method);
+    m.place = std::move(r.place);
+    m.date_text = std::move(r.date_text);
+    m.first_year = r.first;
+    m.last_year = r.last;
+    added[r.party].push_back(std::move(m));
+  }
+  for (auto& [slot, a] : fresh) {
+    std::sort(a->parties.begin(), a->parties.end());
+    a->parties.erase(std::unique(a->parties.begin(), a->parties.end()), a->parties.end());
+  }
+
+  // Edges: an old edge is replaced when a re-read record gave or gives it a
+  // transfer; it keeps what the other records say. Both its ends are then
+  // affected parties (each is named in that record).
+  if (old) {
+    std::unordered_set<const Edge*> seen;
+    for (int32_t p : affected) {
+      const Node* n = old->NodeAt(p);
+      if (!n) continue;
+      for (const auto& edge : n->edges) {
+        const Edge* e = edge.get();
+        if (!seen.insert(e).second) continue;
+        const uint64_t key = pair_key(e->a, e->b);
+        auto it = transfers.find(key);
+        const bool touched =
+            it != transfers.end() || std::any_of(e->transfers.begin(), e->transfers.end(),
+                                                 [&](const PartyGraph::Transfer& t) {
+                                                   return reread_slots.count(t.artifact);
+                                                 });
+        if (!touched) continue;
+        auto& list = transfers[key];
+        for (const auto& t : e->transfers) {
+          if (!reread_slots.count(t.artifact)) list.push_back(t);
+        }
+      }
+    }
+  }
+  std::unordered_map<int32_t, std::vector<std::shared_ptr<const Edge>>> incident;
+  for (auto& [key, list] : transfers) {
+    if (list.empty()) continue;  // the edge is gone
+    auto e = std::make_shared<Edge>();
+    e->a = static_cast<int32_t>(key >> 32);
+    e->b = static_cast<int32_t>(key & 0xffffffffu);
+    if (old) {
+      std::sort(list.begin(), list.end(), [&](const auto& x, const auto& y) {
+        if (x.artifact != y.artifact)
+          return g->ArtifactAt(x.artifact).id < g->ArtifactAt(y.artifact).id;
+        return x.rank < y.rank;
+      });
+    }
+    for (size_t level = 0; level < 2; ++level) {
+      PartyGraph::EdgeView& v = e->views[level];
+      int32_t last_artifact = -1;  // transfers are in artifact order
+      for (const auto& t : list) {
+        const PartyGraph::Artifact& a = g->ArtifactAt(t.artifact);
+        if (a.restricted && level == 0) continue;
+        if (v.from < 0) v.from = t.from;
+        ++v.transfers;
+        if (!a.flags.empty()) ++v.flagged;
+        if (t.artifact != last_artifact) {
+          last_artifact = t.artifact;
+          ++v.artifact_count;
+          if (v.artifacts.size() < PartyGraph::kMaxEdgeArtifacts) v.artifacts.push_back(t.artifact);
+        }
+      }
+    }
+    e->transfers = std::move(list);
+    incident[e->a].push_back(e);
+    incident[e->b].push_back(e);
+  }
+
+  // Rebuild the affected parties.
+  bool words_changed = old == nullptr;
+  for (int32_t p : affected) {
+    const Node* before = old ? old->NodeAt(p) : nullptr;
+    auto& place = g->nodes_[static_cast<size_t>(p)];
+    const auto row = rows.find(p);
+    if (!live(p) || (row == rows.end() && !before)) {
+      words_changed |= before != nullptr;
+      place = nullptr;
+      continue;
+    }
+    auto n = std::make_shared<Node>();
+    n->id = p;
+    if (row != rows.end()) {
+      n->name = row->second->name;
+      n->kind = row->second->kind;
+      if (auto a = aliases.find(p); a != aliases.end()) n->names = a->second;
+    } else {
+      n->name = before->name;
+      n->kind = before->kind;
+      n->names = before->names;
+    }
+    if (before) {
+      for (const auto& m : before->mentions) {
+        if (!reread_slots.count(m.artifact)) n->mentions.push_back(m);
+      }
+    }
+    if (auto a = added.find(p); a != added.end()) {
+      for (auto& m : a->second) n->mentions.push_back(std::move(m));
+    }
+    if (old) {
+      std::sort(n->mentions.begin(), n->mentions.end(), [&](const auto& x, const auto& y) {
+        if (x.artifact != y.artifact)
+          return g->ArtifactAt(x.artifact).id < g->ArtifactAt(y.artifact).id;
+        return Rank(x.custody, x.position) < Rank(y.custody, y.position);
+      });
+    }
+    if (before) {
+      for (const auto& e : before->edges) {
+        if (!transfers.count(pair_key(e->a, e->b))) n->edges.push_back(e);
+      }
+    }
+    if (auto it = incident.find(p); it != incident.end()) {
+      for (auto& e : it->second) n->edges.push_back(e);
+    }
+    for (size_t level = 0; level < 2; ++level) {
+      auto& links = n->adjacent[level];
+      for (const auto& e : n->edges) {
+        if (e->views[level].transfers == 0) continue;
+        links.push_back({e->a == p ? e->b : e->a, e->views[level].transfers, e.get()});
+      }
+      std::sort(links.begin(), links.end(), [](const Link& x, const Link& y) {
+        return x.transfers != y.transfers ? x.transfers > y.transfers : x.other < y.other;
+      });
+    }
+    std::map<std::string, PartyGraph::Spelling> by_name;
+    for (const auto& m : n->mentions) {
+      auto& s = by_name[m.name];
+      if (s.mentions == 0) {
+        s.name = m.name;
+        s.key = m.key;
+      }
+      ++s.mentions;
+      if (!g->ArtifactAt(m.artifact).restricted) ++s.public_mentions;
+    }
+    for (auto& [name, s] : by_name) n->spellings.push_back(std::move(s));
+    for (size_t level = 0; level < 2; ++level) {
+      n->summaries[level] = g->Summarise(*n, PartyAccess{level == 1});
+    }
+    if (!words_changed) {
+      const auto keys = [](const Node& x) {
+        std::vector<std::string> k;
+        for (const auto& s : x.spellings) k.push_back(s.key);
+        std::sort(k.begin(), k.end());
+        k.erase(std::unique(k.begin(), k.end()), k.end());
+        return k;
+      };
+      words_changed = !before || keys(*before) != keys(*n);
+    }
+    place = std::move(n);
+  }
+
+  if (words_changed) {
+    auto words = std::make_shared<PartyGraph::WordIndex>();
+    for (const auto& n : g->nodes_) {
+      if (!n) continue;
+      const int32_t id = static_cast<int32_t>(n->id);
+      for (const auto& s : n->spellings) {
+        std::vector<std::string> w = Words(s.key);
+        for (const std::string& word : w) {
+          auto& list = words->by_word[word];
+          if (list.empty() || list.back() != id) list.push_back(id);
+        }
+        if (!w.empty()) {
+          auto& list = words->by_last_word[w.back()];
+          if (list.empty() || list.back() != id) list.push_back(id);
+        }
+      }
+    }
+    g->words_ = std::move(words);
+  }
+  if (revisions) {
+    g->revisions_ = std::make_shared<const std::vector<PartyRevisionInfo>>(std::move(*revisions));
+  }
+  g->live_ = static_cast<size_t>(std::count_if(g->nodes_.begin(), g->nodes_.end(),
+                                               [](const auto& n) { return n != nullptr; }));
+  return g;
+}
+
 // ---- PartyStore --------------------------------------------------------
 
+// What a Sync() remembers between its batches: the activity span of each
+// party it has looked at (over the party's stored mentions), valid while
+// the stored generation is the one its last batch wrote.
+struct PartyStore::SyncCache {
+  struct Span {
+    std::optional<int> lo, hi;  // min(first ?? last), max(last ?? first)
+    void Add(const std::optional<int>& first, const std::optional<int>& last) {
+      const std::optional<int> a = first ? first : last, b = last ? last : first;
+      if (a && (!lo || *a < *lo)) lo = a;
+      if (b && (!hi || *b > *hi)) hi = b;
+    }
+  };
+  int64_t generation = -1;
+  std::unordered_map<Int64, Span> spans;
+};
+
 PartyStore::PartyStore(std::shared_ptr<SqliteDatabase> db, const core::Clock& clock)
-    : db_(std::move(db)), clock_(clock) {}
+    : db_(std::move(db)), clock_(clock), sync_cache_(std::make_unique<SyncCache>()) {}
+
+PartyStore::~PartyStore() = default;
+
+namespace {
+
+// "?,?,?" for n parameters.
+std::string Placeholders(size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += i ? ",?" : "?";
+  return out;
+}
+
+// Calls `fn` with consecutive pieces of `ids`, each small enough to bind as
+// an `IN (?,...)` list within SQLite's parameter limit.
+constexpr size_t kInChunk = 500;
+template <typename Fn>
+void ForChunks(const std::vector<std::string>& ids, Fn&& fn) {
+  for (size_t at = 0; at < ids.size(); at += kInChunk) {
+    std::vector<std::string> chunk(
+        ids.begin() + static_cast<std::ptrdiff_t>(at),
+        ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), at + kInChunk)));
+    fn(chunk);
+  }
+}
+
+// A year bound as stored: NULL for an unknown bound. Bulk binding has no
+// nulls, so unknown bounds travel as kNoYear and the INSERT turns that value
+// (written out in its SQL) back into NULL.
+constexpr int kNoYear = std::numeric_limits<int>::min();
+static_assert(kNoYear == -2147483648LL);
+int YearOrNone(const std::optional<int>& y) { return y ? *y : kNoYear; }
+
+}  // namespace
 
 Status PartyStore::SyncBatch(bool* more) {
   *more = false;
   const std::string time = core::FormatRfc3339Millis(clock_.NowMillis());
-  return db_->Write([&](Session& s) -> Status {
+  SyncCache& cache = *sync_cache_;
+  bool noted = false;  // NoteChange was called: forget it if the commit fails
+  Status st = db_->Write([&](Session& s) -> Status {
+    const Int64 generation = FeedValue(s, "generation");
+    if (generation != cache.generation) cache.spans.clear();
     Int64 changes_cursor = FeedValue(s, "changes");
     Int64 leaves_cursor = FeedValue(s, "leaves");
     std::vector<Int64> seqs, idxs;
@@ -516,17 +877,229 @@ Status PartyStore::SyncBatch(bool* more) {
     if (seqs.empty() && idxs.empty()) return Status::Ok();
     *more = seqs.size() == static_cast<size_t>(kSyncBatch) ||
             idxs.size() == static_cast<size_t>(kSyncBatch);
-    std::set<std::string> touched(changed.begin(), changed.end());
-    touched.insert(custody.begin(), custody.end());
-    for (const std::string& id : touched) CUSTOS_RETURN_IF_ERROR(RefreshArtifact(s, id, time));
+    std::set<std::string> touched_set(changed.begin(), changed.end());
+    touched_set.insert(custody.begin(), custody.end());
+    const std::vector<std::string> touched(touched_set.begin(), touched_set.end());
+
+    // What the batch's records had before (a mention keeps its party when
+    // that party still holds the name), their documents and custody notes.
+    std::unordered_map<std::string, std::map<std::string, Int64>> before;
+    // Of each live record, only the fields that name parties, taken out of
+    // the stored document by SQLite (parsing whole documents was most of the
+    // cost of a sync). A record whose document does not read back names
+    // nobody here: it is fsck's business, and must not stop the others.
+    struct Fields {
+      std::string values;  // JSON [title, visibility, maker, provenance, provenance_text]
+      std::string flags;   // JSON array of rule names
+    };
+    std::unordered_map<std::string, Fields> docs;
+    std::unordered_map<std::string, std::vector<std::string>> notes;
+    ForChunks(touched, [&](std::vector<std::string>& chunk) {
+      const std::string in = "(" + Placeholders(chunk.size()) + ")";
+      {
+        std::vector<std::string> ids, keys;
+        std::vector<Int64> parties;
+        Poco::Data::Statement q(s);
+        q << "SELECT artifact_id, key, party_id FROM party_mentions WHERE artifact_id IN " + in +
+                 " ORDER BY artifact_id, source, position";
+        for (auto& id : chunk) q, use(id);
+        q, into(ids), into(keys), into(parties), now;
+        for (size_t i = 0; i < ids.size(); ++i) {
+          before[ids[i]].emplace(keys[i], parties[i]);
+          cache.spans.erase(parties[i]);  // its mentions are about to change
+        }
+      }
+      {
+        std::vector<std::string> ids, values, flags;
+        Poco::Data::Statement q(s);
+        // One json_extract with several paths parses the document once.
+        q << "SELECT id, json_extract(doc, '$.title', '$.visibility', '$.maker', "
+             "'$.provenance', '$.provenance_text'), "
+             // The rule names of the gap findings (objects with a rule, or strings).
+             "(SELECT json_group_array(r) FROM (SELECT CASE f.type "
+             "   WHEN 'object' THEN json_extract(f.value, '$.rule') WHEN 'text' THEN f.value END "
+             "   AS r FROM json_each(doc, '$.flags') f) WHERE typeof(r) = 'text') "
+             "FROM artifacts WHERE deleted = 0 AND json_valid(doc) AND id IN " +
+                 in;
+        for (auto& id : chunk) q, use(id);
+        q, into(ids), into(values), into(flags), now;
+        for (size_t i = 0; i < ids.size(); ++i) {
+          docs[ids[i]] = {std::move(values[i]), std::move(flags[i])};
+        }
+      }
+      {
+        std::vector<std::string> ids, texts;
+        Poco::Data::Statement q(s);
+        q << "SELECT artifact_id, note FROM log_leaves WHERE artifact_id IN " + in +
+                 " ORDER BY artifact_id, seq";
+        for (auto& id : chunk) q, use(id);
+        q, into(ids), into(texts), now;
+        for (size_t i = 0; i < ids.size(); ++i) notes[ids[i]].push_back(std::move(texts[i]));
+      }
+      for (const char* table : {"party_mentions", "party_artifacts"}) {
+        Poco::Data::Statement del(s);
+        del << std::string("DELETE FROM ") + table + " WHERE artifact_id IN " + in;
+        for (auto& id : chunk) del, use(id);
+        del.execute();
+      }
+    });
+
+    // Read each record's mentions (CPU only).
+    struct Derived {
+      std::string id, title, flags;
+      int restricted = 0;
+      std::vector<core::PartyMention> mentions;
+    };
+    std::vector<Derived> derived;
+    std::set<std::string> key_set;
+    for (const std::string& id : touched) {
+      auto d = docs.find(id);
+      if (d == docs.end()) continue;  // deleted, or does not read back
+      const json values = json::parse(d->second.values, nullptr, /*allow_exceptions=*/false);
+      if (!values.is_array() || values.size() != 5) continue;
+      const auto text = [&](size_t i) {
+        return values[i].is_string() ? values[i].get<std::string>() : std::string();
+      };
+      core::Artifact artifact;
+      artifact.id = id;
+      artifact.title = text(0);
+      artifact.visibility = text(1) == core::ToString(core::Visibility::kRestricted)
+                                ? core::Visibility::kRestricted
+                                : core::Visibility::kPublic;
+      artifact.maker = text(2);
+      if (values[3].is_array() || values[3].is_object()) artifact.provenance = values[3];
+      artifact.provenance_text = text(4);
+      std::vector<core::CustodyEntry> entries;
+      for (const std::string& note : notes[id]) {
+        auto parsed = core::ParseCustodyNote(note);
+        if (parsed.ok()) entries.push_back(parsed->entry);
+      }
+      Derived out;
+      out.mentions = core::ExtractPartyMentions(artifact, entries);
+      if (out.mentions.empty()) continue;
+      out.id = id;
+      out.title = std::move(artifact.title);
+      out.restricted = artifact.visibility == core::Visibility::kRestricted ? 1 : 0;
+      out.flags = d->second.flags.empty() ? "[]" : std::move(d->second.flags);
+      for (const auto& m : out.mentions) key_set.insert(m.key);
+      derived.push_back(std::move(out));
+    }
+
+    // The live parties holding each name the batch uses, oldest first.
+    std::unordered_map<std::string, std::vector<Int64>> holders;
+    ForChunks(std::vector<std::string>(key_set.begin(), key_set.end()),
+              [&](std::vector<std::string>& chunk) {
+                std::vector<std::string> keys;
+                std::vector<Int64> parties;
+                Poco::Data::Statement q(s);
+                q << "SELECT n.key, n.party_id FROM party_names n JOIN parties p "
+                     "ON p.id = n.party_id WHERE p.merged_into IS NULL AND n.key IN (" +
+                         Placeholders(chunk.size()) + ") ORDER BY n.party_id";
+                for (auto& k : chunk) q, use(k);
+                q, into(keys), into(parties), now;
+                for (size_t i = 0; i < keys.size(); ++i) holders[keys[i]].push_back(parties[i]);
+              });
+    const auto span_of = [&](Int64 party) -> SyncCache::Span& {
+      auto it = cache.spans.find(party);
+      if (it != cache.spans.end()) return it->second;
+      Poco::Nullable<int> lo, hi;
+      s << "SELECT min(coalesce(first_year, last_year)), max(coalesce(last_year, first_year)) "
+           "FROM party_mentions WHERE party_id = ?",
+          bind(party), into(lo), into(hi), now;
+      return cache.spans[party] = SyncCache::Span{FromNullable(lo), FromNullable(hi)};
+    };
+
+    // The party each mention stands for: the one it had before this re-read
+    // when that party still holds the name, else a live party holding the
+    // name whose activity centuries are compatible, else a new party.
+    std::vector<std::string> m_artifact, m_source, m_key, m_name, m_role, m_method, m_place, m_date;
+    std::vector<int> m_position, m_first, m_last, m_next;
+    std::vector<Int64> m_party;
+    const std::string derived_origin = "derived";
+    for (const Derived& d : derived) {
+      const auto b = before.find(d.id);
+      for (const core::PartyMention& m : d.mentions) {
+        std::vector<Int64>& candidates = holders[m.key];
+        std::optional<Int64> party;
+        if (b != before.end()) {
+          if (auto it = b->second.find(m.key);
+              it != b->second.end() &&
+              std::find(candidates.begin(), candidates.end(), it->second) != candidates.end()) {
+            party = it->second;
+          }
+        }
+        const core::YearSpan span = m.life.known() ? m.life : m.years;
+        for (size_t i = 0; !party && i < candidates.size(); ++i) {
+          if (candidates.size() == 1 && !span.known()) {
+            party = candidates[i];
+            break;
+          }
+          const SyncCache::Span& known = span_of(candidates[i]);
+          if (!core::CenturiesDisjoint(span, core::YearSpan{known.lo, known.hi})) {
+            party = candidates[i];
+          }
+        }
+        if (!party) {
+          party = NewParty(s, m.name, std::string(core::PartyKindName(m.kind)), time);
+          std::string key = m.key, name = m.name;
+          s << "INSERT INTO party_names (key, party_id, name, origin) VALUES (?,?,?,?)", bind(key),
+              bind(*party), bind(name), bind(derived_origin), now;
+          candidates.push_back(*party);
+          cache.spans[*party] = {};
+        }
+        // Later mentions in this batch see this one in the party's span.
+        span_of(*party).Add(m.years.first, m.years.last);
+        m_artifact.push_back(d.id);
+        m_source.emplace_back(core::PartyMentionSourceName(m.source));
+        m_position.push_back(m.position);
+        m_party.push_back(*party);
+        m_key.push_back(m.key);
+        m_name.push_back(m.name);
+        m_role.push_back(m.role);
+        m_method.push_back(m.method);
+        m_place.push_back(m.place);
+        m_date.push_back(m.date_text);
+        m_first.push_back(YearOrNone(m.years.first));
+        m_last.push_back(YearOrNone(m.years.last));
+        m_next.push_back(m.transfers_to_next ? m.next_position : -1);
+      }
+    }
+    if (!derived.empty()) {
+      std::vector<std::string> a_id, a_title, a_flags;
+      std::vector<int> a_restricted;
+      for (const Derived& d : derived) {
+        a_id.push_back(d.id);
+        a_title.push_back(d.title);
+        a_restricted.push_back(d.restricted);
+        a_flags.push_back(d.flags);
+      }
+      s << "INSERT INTO party_artifacts (artifact_id, title, restricted, flags) VALUES (?,?,?,?)",
+          use(a_id), use(a_title), use(a_restricted), use(a_flags), now;
+      s << "INSERT INTO party_mentions (artifact_id, source, position, party_id, key, name, role, "
+           "method, place, date_text, first_year, last_year, next_position) "
+           "VALUES (?,?,?,?,?,?,?,?,?,?,NULLIF(?,-2147483648),NULLIF(?,-2147483648),?)",
+          use(m_artifact), use(m_source), use(m_position), use(m_party), use(m_key), use(m_name),
+          use(m_role), use(m_method), use(m_place), use(m_date), use(m_first), use(m_last),
+          use(m_next), now;
+    }
     if (!seqs.empty()) SetFeedValue(s, "changes", seqs.back());
     if (!idxs.empty()) SetFeedValue(s, "leaves", idxs.back() + 1);
     BumpGeneration(s);
+    cache.generation = generation + 1;
+    noted = true;
+    NoteChange(generation, touched, {}, false);
     return Status::Ok();
   });
+  // A rolled-back batch may have left spans of mentions that were never
+  // stored.
+  if (!st.ok()) {
+    *sync_cache_ = SyncCache{};
+    if (noted) ForgetChanges();
+  }
+  return st;
 }
 
-Status PartyStore::Sync() {
+Status PartyStore::Sync(int64_t max_backlog) {
   // Cheap check first, so that reads do not queue on the writer when
   // nothing changed.
   Int64 changes = 0, leaves = 0, last_seq = 0, next_leaf = 0;
@@ -537,7 +1110,10 @@ Status PartyStore::Sync() {
     s << "SELECT coalesce(max(idx) + 1, 0) FROM log_leaves", into(next_leaf), now;
     return Status::Ok();
   }));
-  if (last_seq <= changes && next_leaf <= leaves) return Status::Ok();
+  const Int64 backlog =
+      std::max<Int64>(0, last_seq - changes) + std::max<Int64>(0, next_leaf - leaves);
+  if (backlog == 0 || (max_backlog >= 0 && backlog > max_backlog)) return Status::Ok();
+  std::lock_guard<std::mutex> lock(sync_mu_);
   bool more = true;
   while (more) CUSTOS_RETURN_IF_ERROR(SyncBatch(&more));
   return Status::Ok();
@@ -555,156 +1131,240 @@ Status PartyStore::Rebuild() {
   return Sync();
 }
 
+namespace {
+
+template <typename T>
+std::vector<T> Chunk(const std::vector<T>& all, size_t at) {
+  return std::vector<T>(
+      all.begin() + static_cast<std::ptrdiff_t>(at),
+      all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), at + kInChunk)));
+}
+
+// Reads party_artifacts / party_mentions rows, all of them or those of
+// `ids` (sorted), in artifact id order.
+void LoadRecords(Session& s, const std::vector<std::string>* ids, PartyGraphBuilder* b) {
+  const auto run = [&](const std::string& where, std::vector<std::string>* chunk) {
+    {
+      std::vector<std::string> ids_out, titles, flags;
+      std::vector<int> restricted;
+      Poco::Data::Statement q(s);
+      q << "SELECT artifact_id, title, restricted, flags FROM party_artifacts" + where +
+               " ORDER BY artifact_id";
+      if (chunk) {
+        for (auto& id : *chunk) q, use(id);
+      }
+      q, into(ids_out), into(titles), into(restricted), into(flags), now;
+      b->artifacts.reserve(b->artifacts.size() + ids_out.size());
+      for (size_t i = 0; i < ids_out.size(); ++i) {
+        if (!chunk) b->reread.push_back(ids_out[i]);
+        b->artifacts.push_back(
+            {std::move(ids_out[i]), std::move(titles[i]), std::move(flags[i]), restricted[i] != 0});
+      }
+    }
+    std::vector<std::string> artifact_ids, sources, keys, names, roles, methods, places, dates;
+    std::vector<int> positions, nexts;
+    std::vector<Int64> parties;
+    std::vector<Poco::Nullable<int>> firsts, lasts;
+    Poco::Data::Statement q(s);
+    q << "SELECT artifact_id, source, position, party_id, key, name, role, method, place, "
+         "date_text, first_year, last_year, next_position FROM party_mentions" +
+             where + " ORDER BY artifact_id, source, position";
+    if (chunk) {
+      for (auto& id : *chunk) q, use(id);
+    }
+    q, into(artifact_ids), into(sources), into(positions), into(parties), into(keys), into(names),
+        into(roles), into(methods), into(places), into(dates), into(firsts), into(lasts),
+        into(nexts), now;
+    b->mentions.reserve(b->mentions.size() + artifact_ids.size());
+    for (size_t i = 0; i < artifact_ids.size(); ++i) {
+      PartyGraphBuilder::MentionRow m;
+      m.artifact_id = std::move(artifact_ids[i]);
+      m.custody = sources[i] == "custody";
+      m.position = positions[i];
+      m.party = static_cast<int32_t>(parties[i]);
+      m.key = std::move(keys[i]);
+      m.name = std::move(names[i]);
+      m.role = std::move(roles[i]);
+      m.method = std::move(methods[i]);
+      m.place = std::move(places[i]);
+      m.date_text = std::move(dates[i]);
+      m.first = FromNullable(firsts[i]);
+      m.last = FromNullable(lasts[i]);
+      m.next = nexts[i];
+      b->mentions.push_back(std::move(m));
+    }
+  };
+  if (!ids) {
+    run("", nullptr);
+    return;
+  }
+  b->reread = *ids;
+  for (size_t at = 0; at < ids->size(); at += kInChunk) {
+    std::vector<std::string> chunk = Chunk(*ids, at);
+    run(" WHERE artifact_id IN (" + Placeholders(chunk.size()) + ")", &chunk);
+  }
+}
+
+// Reads parties rows and their aliases, all of them or those of `ids`.
+void LoadParties(Session& s, const std::vector<Int64>* ids, PartyGraphBuilder* b) {
+  const auto run = [&](const std::string& in, std::vector<Int64>* chunk) {
+    std::vector<Int64> pids;
+    std::vector<std::string> names, kinds;
+    std::vector<Poco::Nullable<Int64>> merged;
+    {
+      Poco::Data::Statement q(s);
+      q << "SELECT id, name, kind, merged_into FROM parties" +
+               (chunk ? " WHERE id IN " + in : std::string()) + " ORDER BY id";
+      if (chunk) {
+        for (auto& id : *chunk) q, use(id);
+      }
+      q, into(pids), into(names), into(kinds), into(merged), now;
+    }
+    for (size_t i = 0; i < pids.size(); ++i) {
+      PartyGraphBuilder::PartyRow r;
+      r.id = static_cast<int32_t>(pids[i]);
+      r.name = std::move(names[i]);
+      r.kind = std::move(kinds[i]);
+      if (!merged[i].isNull()) r.merged_into = merged[i].value();
+      b->parties.push_back(std::move(r));
+    }
+    std::vector<std::string> keys, alias_names;
+    std::vector<Int64> owners;
+    Poco::Data::Statement q(s);
+    q << "SELECT key, party_id, name FROM party_names WHERE origin = 'alias'" +
+             (chunk ? " AND party_id IN " + in : std::string()) + " ORDER BY key";
+    if (chunk) {
+      for (auto& id : *chunk) q, use(id);
+    }
+    q, into(keys), into(owners), into(alias_names), now;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      b->aliases[static_cast<int32_t>(owners[i])].push_back(
+          {std::move(keys[i]), std::move(alias_names[i])});
+    }
+  };
+  if (!ids) {
+    run("", nullptr);
+    return;
+  }
+  for (size_t at = 0; at < ids->size(); at += kInChunk) {
+    std::vector<Int64> chunk = Chunk(*ids, at);
+    run("(" + Placeholders(chunk.size()) + ")", &chunk);
+  }
+}
+
+std::vector<PartyRevisionInfo> LoadRevisions(Session& s) {
+  std::vector<Int64> ids, parties;
+  std::vector<Poco::Nullable<Int64>> others, undone;
+  std::vector<std::string> ops, details, actors, times;
+  s << "SELECT id, op, party_id, other_id, detail, actor, time, undone_by "
+       "FROM party_revisions ORDER BY id",
+      into(ids), into(ops), into(parties), into(others), into(details), into(actors), into(times),
+      into(undone), now;
+  std::vector<PartyRevisionInfo> out;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    PartyRevisionInfo r;
+    r.id = ids[i];
+    r.op = ops[i];
+    r.party_id = parties[i];
+    if (!others[i].isNull()) r.other_id = others[i].value();
+    if (!undone[i].isNull()) r.undone_by = undone[i].value();
+    r.detail = details[i];
+    r.actor = actors[i];
+    r.time = times[i];
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace
+
+// What changed since the snapshot `graph_` (at generation `from`): every
+// write records, inside its transaction, the generation it moves from and
+// what it touched, so that the next snapshot can re-read only that. `to` is
+// the highest generation a recorded write moves to; a generation above it
+// means a write this object did not see (another process, Rebuild()), and
+// the next snapshot is built from scratch.
+struct PartyStore::Delta {
+  int64_t from = 0, to = 0;
+  std::set<std::string> artifacts;  // records whose mentions may have changed
+  std::set<int64_t> parties;        // parties renamed, merged, split, aliased
+  bool revisions = false;
+};
+
+void PartyStore::NoteChange(int64_t before, const std::vector<std::string>& artifacts,
+                            const std::vector<int64_t>& parties, bool revisions) {
+  std::lock_guard<std::mutex> lock(delta_mu_);
+  if (!delta_) {
+    delta_ = std::make_unique<Delta>();
+    delta_->from = delta_->to = before;
+  } else if (delta_->to < before) {
+    // A write we did not see: start again from here (the next snapshot is
+    // built from scratch, as no delta starts at its generation).
+    *delta_ = Delta{};
+    delta_->from = delta_->to = before;
+  }
+  delta_->to = std::max(delta_->to, before + 1);
+  delta_->artifacts.insert(artifacts.begin(), artifacts.end());
+  delta_->parties.insert(parties.begin(), parties.end());
+  delta_->revisions |= revisions;
+}
+
+void PartyStore::ForgetChanges() {
+  std::lock_guard<std::mutex> lock(delta_mu_);
+  delta_.reset();  // the next snapshot is built from scratch
+}
+
 Result<std::shared_ptr<const PartyGraph>> PartyStore::Graph() {
   std::lock_guard<std::mutex> lock(mu_);
   auto generation = db_->ReadInt64("SELECT value FROM party_feed WHERE name = 'generation'");
   if (!generation.ok()) return generation.status();
   if (graph_ && *generation == generation_) return graph_;
 
-  auto g = std::make_shared<PartyGraph>();
-  Int64 loaded_generation = 0;
+  PartyGraphBuilder rows;
+  Int64 loaded = 0;
+  bool patch = false;
   Status st = db_->Read([&](Session& s) -> Status {
-    loaded_generation = FeedValue(s, "generation");
+    loaded = FeedValue(s, "generation");
+    // What changed since graph_, if every write up to `loaded` was recorded
+    // (a write still in flight may be recorded too: re-reading more is
+    // harmless).
+    std::vector<std::string> artifacts;
+    std::set<Int64> parties;
+    bool revisions = false;
     {
-      std::vector<Int64> ids;
-      std::vector<std::string> names, kinds;
-      std::vector<Poco::Nullable<Int64>> merged;
-      s << "SELECT id, name, kind, merged_into FROM parties ORDER BY id", into(ids), into(names),
-          into(kinds), into(merged), now;
-      for (size_t i = 0; i < ids.size(); ++i) {
-        if (!merged[i].isNull()) {
-          g->merged_into_[ids[i]] = merged[i].value();
-          continue;
-        }
-        g->index_[ids[i]] = static_cast<int32_t>(g->nodes_.size());
-        PartyGraph::Node n;
-        n.id = ids[i];
-        n.name = names[i];
-        n.kind = kinds[i];
-        g->nodes_.push_back(std::move(n));
+      std::lock_guard<std::mutex> delta_lock(delta_mu_);
+      patch = graph_ && delta_ && delta_->from == generation_ && loaded <= delta_->to;
+      if (patch) {
+        artifacts.assign(delta_->artifacts.begin(), delta_->artifacts.end());
+        parties.insert(delta_->parties.begin(), delta_->parties.end());
+        revisions = delta_->revisions;
       }
     }
-    {
-      std::vector<std::string> keys, names;
-      std::vector<Int64> parties;
-      s << "SELECT key, party_id, name FROM party_names WHERE origin = 'alias' ORDER BY key",
-          into(keys), into(parties), into(names), now;
-      for (size_t i = 0; i < keys.size(); ++i) {
-        auto it = g->index_.find(parties[i]);
-        if (it != g->index_.end()) g->nodes_[static_cast<size_t>(it->second)].names.push_back({keys[i], names[i]});
-      }
+    if (!patch) {
+      LoadRecords(s, nullptr, &rows);
+      LoadParties(s, nullptr, &rows);
+      rows.revisions = LoadRevisions(s);
+      return Status::Ok();
     }
-    std::unordered_map<std::string, int32_t> artifact_index;
-    {
-      std::vector<std::string> ids, titles, flags;
-      std::vector<int> restricted;
-      s << "SELECT artifact_id, title, restricted, flags FROM party_artifacts ORDER BY artifact_id",
-          into(ids), into(titles), into(restricted), into(flags), now;
-      g->artifacts_.reserve(ids.size());
-      for (size_t i = 0; i < ids.size(); ++i) {
-        PartyGraph::Artifact a;
-        a.id = ids[i];
-        a.title = titles[i];
-        a.restricted = restricted[i] != 0;
-        json f = json::parse(flags[i], nullptr, false);
-        if (f.is_array()) {
-          for (const auto& x : f) {
-            if (x.is_string()) a.flags.push_back(x.get<std::string>());
-          }
-        }
-        artifact_index[a.id] = static_cast<int32_t>(g->artifacts_.size());
-        g->artifacts_.push_back(std::move(a));
-      }
-    }
-    {
-      std::vector<std::string> artifact_ids, sources, keys, names, roles, methods, places, dates;
-      std::vector<int> positions, nexts;
-      std::vector<Int64> parties;
-      std::vector<Poco::Nullable<int>> firsts, lasts;
-      s << "SELECT artifact_id, source, position, party_id, key, name, role, method, place, "
-           "date_text, first_year, last_year, next_position FROM party_mentions "
-           "ORDER BY artifact_id, source, position",
-          into(artifact_ids), into(sources), into(positions), into(parties), into(keys),
-          into(names), into(roles), into(methods), into(places), into(dates), into(firsts),
-          into(lasts), into(nexts), now;
-      std::map<std::pair<int32_t, int32_t>, int32_t> edge_of;
-      // Mentions of one (artifact, source) are consecutive rows: link each
-      // to its next_position within the group.
-      size_t group = 0;
-      for (size_t i = 0; i < artifact_ids.size(); ++i) {
-        auto ait = artifact_index.find(artifact_ids[i]);
-        auto pit = g->index_.find(parties[i]);
-        if (ait == artifact_index.end() || pit == g->index_.end()) continue;
-        PartyGraph::Mention m;
-        m.artifact = ait->second;
-        m.position = positions[i];
-        m.custody = sources[i] == "custody";
-        m.key = keys[i];
-        m.name = names[i];
-        m.role = roles[i];
-        m.method = methods[i];
-        m.place = places[i];
-        m.date_text = dates[i];
-        m.first_year = FromNullable(firsts[i]);
-        m.last_year = FromNullable(lasts[i]);
-        g->nodes_[static_cast<size_t>(pit->second)].mentions.push_back(std::move(m));
-        if (i == 0 || artifact_ids[i] != artifact_ids[i - 1] || sources[i] != sources[i - 1]) {
-          group = i;
-        }
-        (void)group;
-        if (nexts[i] < 0) continue;
-        for (size_t k = i + 1; k < artifact_ids.size() && artifact_ids[k] == artifact_ids[i] &&
-                               sources[k] == sources[i];
-             ++k) {
-          if (positions[k] != nexts[i]) continue;
-          auto qit = g->index_.find(parties[k]);
-          if (qit == g->index_.end() || qit->second == pit->second) break;
-          int32_t a = std::min(pit->second, qit->second), b = std::max(pit->second, qit->second);
-          auto [eit, inserted] =
-              edge_of.emplace(std::make_pair(a, b), static_cast<int32_t>(g->edges_.size()));
-          if (inserted) {
-            g->edges_.push_back({a, b, {}});
-            g->nodes_[static_cast<size_t>(a)].adjacent.push_back({b, eit->second});
-            g->nodes_[static_cast<size_t>(b)].adjacent.push_back({a, eit->second});
-          }
-          g->edges_[static_cast<size_t>(eit->second)].transfers.push_back(
-              {ait->second, pit->second});
-          break;
-        }
-      }
-    }
-    {
-      std::vector<Int64> ids, parties;
-      std::vector<Poco::Nullable<Int64>> others, undone;
-      std::vector<std::string> ops, details, actors, times;
-      s << "SELECT id, op, party_id, other_id, detail, actor, time, undone_by "
-           "FROM party_revisions ORDER BY id",
-          into(ids), into(ops), into(parties), into(others), into(details), into(actors),
-          into(times), into(undone), now;
-      for (size_t i = 0; i < ids.size(); ++i) {
-        PartyRevisionInfo r;
-        r.id = ids[i];
-        r.op = ops[i];
-        r.party_id = parties[i];
-        if (!others[i].isNull()) r.other_id = others[i].value();
-        if (!undone[i].isNull()) r.undone_by = undone[i].value();
-        r.detail = details[i];
-        r.actor = actors[i];
-        r.time = times[i];
-        g->revisions_.push_back(std::move(r));
-      }
-    }
+    LoadRecords(s, &artifacts, &rows);
+    for (const auto& m : rows.mentions) parties.insert(m.party);
+    const std::vector<Int64> ids(parties.begin(), parties.end());
+    LoadParties(s, &ids, &rows);
+    if (revisions) rows.revisions = LoadRevisions(s);
     return Status::Ok();
   });
   if (!st.ok()) return st;
-  g->summary_public_.reserve(g->nodes_.size());
-  g->summary_all_.reserve(g->nodes_.size());
-  for (const auto& n : g->nodes_) {
-    g->summary_public_.push_back(g->Summarise(n, PartyAccess{false}));
-    g->summary_all_.push_back(g->Summarise(n, PartyAccess{true}));
+  if (!patch) artifact_slots_.clear();
+  graph_ = rows.Apply(patch ? graph_.get() : nullptr, artifact_slots_);
+  generation_ = loaded;
+  std::lock_guard<std::mutex> delta_lock(delta_mu_);
+  if (delta_) {
+    if (delta_->to <= loaded) {
+      delta_.reset();
+    } else if (delta_->from <= loaded) {
+      delta_->from = loaded;  // a write still in flight: re-read its records next time
+    }
   }
-  graph_ = std::move(g);
-  generation_ = loaded_generation;
   return graph_;
 }
 
@@ -712,23 +1372,83 @@ Status PartyStore::CheckVisible(int64_t party, const PartyAccess& access) {
   auto g = Graph();
   if (!g.ok()) return g.status();
   auto idx = (*g)->Resolve(party);
-  if (!idx || *idx != party) return Status::NotFound("no party " + std::to_string(party));
-  auto d = (*g)->Detail(party, access);
-  return d.ok() ? Status::Ok() : d.status();
+  if (!idx || *idx != party || !(*g)->Summary(party, access)) {
+    return Status::NotFound("no party " + std::to_string(party));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> PartyStore::SearchNames(const std::string& artifact_id,
+                                                         bool restricted_names) const {
+  std::vector<std::string> names;
+  CUSTOS_RETURN_IF_ERROR(db_->Read([&](Session& s) -> Status {
+    // Names of the record's parties under another key than the record's
+    // own mentions use; a derived spelling only when a visible record uses
+    // it (aliases come from curators, not from records).
+    std::string id = artifact_id;
+    int all = restricted_names ? 1 : 0;
+    s << "SELECT DISTINCT n.name FROM party_names n "
+         "WHERE n.party_id IN (SELECT party_id FROM party_mentions WHERE artifact_id = ?) "
+         "AND n.key NOT IN (SELECT key FROM party_mentions WHERE artifact_id = ?) "
+         "AND (n.origin = 'alias' OR EXISTS (SELECT 1 FROM party_mentions m "
+         "  JOIN party_artifacts a ON a.artifact_id = m.artifact_id "
+         "  WHERE m.party_id = n.party_id AND m.key = n.key AND (? OR a.restricted = 0))) "
+         "ORDER BY n.name",
+        bind(id), bind(id), bind(all), into(names), now;
+    return Status::Ok();
+  }));
+  return names;
 }
 
 namespace {
 
-Int64 WriteRevision(Session& s, const std::string& op, Int64 party, std::optional<Int64> other,
-                    const json& detail, const std::string& actor, const std::string& time) {
+// What a curator change wrote: its revision, the generation it moved from,
+// and the records and parties it touched.
+struct Written {
+  Int64 revision = 0, generation = 0;
+  std::vector<std::string> artifacts;
+  std::vector<int64_t> parties;
+};
+
+// Writes the revision row and bumps the generation; and, for every live
+// record naming one of the parties involved (the change moved mentions only
+// among them), a change-feed row (op "update", current version), so that the
+// search index re-reads it with the parties' names as they are now
+// (PartyStore::SearchNames).
+Written WriteRevision(Session& s, const std::string& op, Int64 party, std::optional<Int64> other,
+                      const json& detail, const std::string& actor, const std::string& time,
+                      std::vector<Int64> involved = {}) {
+  Written w;
+  involved.push_back(party);
+  if (other) involved.push_back(*other);
+  w.parties.assign(involved.begin(), involved.end());
+  {
+    Poco::Data::Statement q(s);
+    q << "SELECT DISTINCT artifact_id FROM party_mentions WHERE party_id IN (" +
+             Placeholders(involved.size()) + ") ORDER BY artifact_id";
+    for (auto& p : involved) q, use(p);
+    q, into(w.artifacts), now;
+  }
+  std::string t = time;
+  for (size_t at = 0; at < w.artifacts.size(); at += kInChunk) {
+    std::vector<std::string> chunk = Chunk(w.artifacts, at);
+    Poco::Data::Statement q(s);
+    q << "INSERT INTO changes (artifact_id, version, op, time) "
+         "SELECT id, version, 'update', ? FROM artifacts WHERE deleted = 0 AND id IN (" +
+             Placeholders(chunk.size()) + ") ORDER BY id";
+    q, use(t);
+    for (auto& id : chunk) q, use(id);
+    q.execute();
+  }
   std::string d = detail.dump();
   Poco::Nullable<Int64> o = other ? Poco::Nullable<Int64>(*other) : Poco::Nullable<Int64>();
   s << "INSERT INTO party_revisions (op, party_id, other_id, detail, actor, time) "
        "VALUES (?,?,?,?,?,?)",
       bind(op), bind(party), bind(o), bind(d), bind(actor), bind(time), now;
-  Int64 id = LastRowId(s);
+  w.revision = LastRowId(s);
+  w.generation = FeedValue(s, "generation");
   BumpGeneration(s);
-  return id;
+  return w;
 }
 
 Status NoParty(Int64 id) { return Status::NotFound("no party " + std::to_string(id)); }
@@ -741,6 +1461,7 @@ Result<int64_t> PartyStore::Merge(int64_t target, int64_t source, const std::str
   }
   const std::string time = core::FormatRfc3339Millis(clock_.NowMillis());
   Int64 revision = 0;
+  bool noted = false;  // NoteChange was called: forget it if the commit fails
   Status st = db_->Write([&](Session& s) -> Status {
     Int64 t = target, src = source;
     if (!PartyLive(s, t)) return NoParty(t);
@@ -757,10 +1478,9 @@ Result<int64_t> PartyStore::Merge(int64_t target, int64_t source, const std::str
         s << "INSERT INTO party_names (key, party_id, name, origin) VALUES (?,?,?,?)",
             bind(keys[i]), bind(t), bind(names[i]), bind(origins[i]), now;
       }
-      s << "DELETE FROM party_names WHERE key = ? AND party_id = ?", bind(keys[i]), bind(src),
-          now;
-      moved.push_back({{"key", keys[i]}, {"name", names[i]}, {"origin", origins[i]},
-                       {"added", exists == 0}});
+      s << "DELETE FROM party_names WHERE key = ? AND party_id = ?", bind(keys[i]), bind(src), now;
+      moved.push_back(
+          {{"key", keys[i]}, {"name", names[i]}, {"origin", origins[i]}, {"added", exists == 0}});
     }
     // Mentions under a name the target held already cannot be told apart
     // by name afterwards: remember them one by one.
@@ -778,11 +1498,17 @@ Result<int64_t> PartyStore::Merge(int64_t target, int64_t source, const std::str
     s << "UPDATE parties SET merged_into = ?, version = version + 1, updated_at = ? WHERE id = ?",
         bind(t), bind(time), bind(src), now;
     TouchParty(s, t, time);
-    revision = WriteRevision(s, "merge", t, src, {{"names", moved}, {"mentions", rows}}, actor,
-                             time);
+    Written w =
+        WriteRevision(s, "merge", t, src, {{"names", moved}, {"mentions", rows}}, actor, time);
+    noted = true;
+    NoteChange(w.generation, w.artifacts, w.parties, true);
+    revision = w.revision;
     return Status::Ok();
   });
-  if (!st.ok()) return st;
+  if (!st.ok()) {
+    if (noted) ForgetChanges();
+    return st;
+  }
   return revision;
 }
 
@@ -799,6 +1525,7 @@ Result<int64_t> PartyStore::Split(int64_t party, const std::vector<std::string>&
   }
   const std::string time = core::FormatRfc3339Millis(clock_.NowMillis());
   Int64 revision = 0, created = 0;
+  bool noted = false;  // NoteChange was called: forget it if the commit fails
   Status st = db_->Write([&](Session& s) -> Status {
     Int64 p = party;
     if (!PartyLive(s, p)) return NoParty(p);
@@ -811,9 +1538,9 @@ Result<int64_t> PartyStore::Split(int64_t party, const std::vector<std::string>&
     for (size_t i = 0; i < keys.size(); ++i) {
       auto it = std::find(held.begin(), held.end(), keys[i]);
       if (it == held.end()) {
-        return Status::InvalidArgument("party " + std::to_string(p) + " has no name \"" +
-                                           names[i] + "\"",
-                                       "names[" + std::to_string(i) + "]");
+        return Status::InvalidArgument(
+            "party " + std::to_string(p) + " has no name \"" + names[i] + "\"",
+            "names[" + std::to_string(i) + "]");
       }
       if (first_name.empty()) first_name = held_names[static_cast<size_t>(it - held.begin())];
     }
@@ -828,10 +1555,16 @@ Result<int64_t> PartyStore::Split(int64_t party, const std::vector<std::string>&
           bind(p), bind(k), now;
     }
     TouchParty(s, p, time);
-    revision = WriteRevision(s, "split", p, created, {{"keys", keys}}, actor, time);
+    Written w = WriteRevision(s, "split", p, created, {{"keys", keys}}, actor, time);
+    noted = true;
+    NoteChange(w.generation, w.artifacts, w.parties, true);
+    revision = w.revision;
     return Status::Ok();
   });
-  if (!st.ok()) return st;
+  if (!st.ok()) {
+    if (noted) ForgetChanges();
+    return st;
+  }
   if (new_party) *new_party = created;
   return revision;
 }
@@ -848,6 +1581,7 @@ Result<int64_t> PartyStore::AddAlias(int64_t party, const std::string& name,
   }
   const std::string time = core::FormatRfc3339Millis(clock_.NowMillis());
   Int64 revision = 0;
+  bool noted = false;  // NoteChange was called: forget it if the commit fails
   Status st = db_->Write([&](Session& s) -> Status {
     Int64 p = party;
     if (!PartyLive(s, p)) return NoParty(p);
@@ -868,17 +1602,24 @@ Result<int64_t> PartyStore::AddAlias(int64_t party, const std::string& name,
     s << "INSERT INTO party_names (key, party_id, name, origin) VALUES (?,?,?,?)", bind(key),
         bind(p), bind(written), bind(origin), now;
     TouchParty(s, p, time);
-    revision = WriteRevision(s, "alias", p, std::nullopt, {{"key", key}, {"name", name}}, actor,
-                             time);
+    Written w =
+        WriteRevision(s, "alias", p, std::nullopt, {{"key", key}, {"name", name}}, actor, time);
+    noted = true;
+    NoteChange(w.generation, w.artifacts, w.parties, true);
+    revision = w.revision;
     return Status::Ok();
   });
-  if (!st.ok()) return st;
+  if (!st.ok()) {
+    if (noted) ForgetChanges();
+    return st;
+  }
   return revision;
 }
 
 Result<int64_t> PartyStore::Undo(int64_t revision, const std::string& actor) {
   const std::string time = core::FormatRfc3339Millis(clock_.NowMillis());
   Int64 undo_id = 0;
+  bool noted = false;  // NoteChange was called: forget it if the commit fails
   Status st = db_->Write([&](Session& s) -> Status {
     Int64 rev = revision;
     std::vector<std::string> ops, details;
@@ -892,6 +1633,8 @@ Result<int64_t> PartyStore::Undo(int64_t revision, const std::string& actor) {
     }
     const std::string& op = ops[0];
     const Int64 p = parties[0];
+    Written written;
+    std::vector<Int64> involved;
     json detail = json::parse(details[0], nullptr, false);
     if (detail.is_discarded()) return Status::Corruption("party revision detail is not JSON");
     const auto later = [&](const std::string& why) {
@@ -912,8 +1655,8 @@ Result<int64_t> PartyStore::Undo(int64_t revision, const std::string& actor) {
         std::string key = n["key"], name = n["name"], origin = n["origin"];
         bool added = n["added"];
         int exists = 0;
-        s << "SELECT count(*) FROM party_names WHERE key = ? AND party_id = ?", bind(key),
-            bind(p), into(exists), now;
+        s << "SELECT count(*) FROM party_names WHERE key = ? AND party_id = ?", bind(key), bind(p),
+            into(exists), now;
         if (added && exists == 0) return later("the name \"" + name + "\" has moved since");
         s << "INSERT INTO party_names (key, party_id, name, origin) VALUES (?,?,?,?)", bind(key),
             bind(src), bind(name), bind(origin), now;
@@ -941,7 +1684,7 @@ Result<int64_t> PartyStore::Undo(int64_t revision, const std::string& actor) {
            "WHERE id = ?",
           bind(time), bind(src), now;
       TouchParty(s, p, time);
-      undo_id = WriteRevision(s, "undo", p, src, {{"undoes", rev}, {"op", op}}, actor, time);
+      written = WriteRevision(s, "undo", p, src, {{"undoes", rev}, {"op", op}}, actor, time);
     } else if (op == "split") {
       const Int64 created = others[0].value();
       if (!PartyLive(s, created) || !PartyLive(s, p)) {
@@ -959,12 +1702,11 @@ Result<int64_t> PartyStore::Undo(int64_t revision, const std::string& actor) {
            "(SELECT key FROM party_names WHERE party_id = ?)",
           bind(p), bind(created), bind(p), now;
       s << "DELETE FROM party_names WHERE party_id = ?", bind(created), now;
-      s << "UPDATE party_mentions SET party_id = ? WHERE party_id = ?", bind(p), bind(created),
-          now;
+      s << "UPDATE party_mentions SET party_id = ? WHERE party_id = ?", bind(p), bind(created), now;
       s << "UPDATE parties SET merged_into = ?, version = version + 1, updated_at = ? WHERE id = ?",
           bind(p), bind(time), bind(created), now;
       TouchParty(s, p, time);
-      undo_id = WriteRevision(s, "undo", p, created, {{"undoes", rev}, {"op", op}}, actor, time);
+      written = WriteRevision(s, "undo", p, created, {{"undoes", rev}, {"op", op}}, actor, time);
     } else if (op == "alias") {
       std::string key = detail["key"];
       std::vector<std::string> origins;
@@ -975,8 +1717,8 @@ Result<int64_t> PartyStore::Undo(int64_t revision, const std::string& actor) {
       // Records that named the party by the alias since then now name a
       // party of their own again.
       int n = 0;
-      s << "SELECT count(*) FROM party_mentions WHERE party_id = ? AND key = ?", bind(p),
-          bind(key), into(n), now;
+      s << "SELECT count(*) FROM party_mentions WHERE party_id = ? AND key = ?", bind(p), bind(key),
+          into(n), now;
       if (n > 0) {
         std::string name = detail["name"];
         std::vector<std::string> kinds;
@@ -987,17 +1729,24 @@ Result<int64_t> PartyStore::Undo(int64_t revision, const std::string& actor) {
             bind(fresh), bind(name), bind(origin), now;
         s << "UPDATE party_mentions SET party_id = ? WHERE party_id = ? AND key = ?", bind(fresh),
             bind(p), bind(key), now;
+        involved.push_back(fresh);
       }
       TouchParty(s, p, time);
-      undo_id = WriteRevision(s, "undo", p, std::nullopt, {{"undoes", rev}, {"op", op}}, actor,
-                              time);
+      written = WriteRevision(s, "undo", p, std::nullopt, {{"undoes", rev}, {"op", op}}, actor,
+                              time, involved);
     } else {
       return Status::Conflict("an undo cannot be undone; make the change again instead");
     }
+    undo_id = written.revision;
     s << "UPDATE party_revisions SET undone_by = ? WHERE id = ?", bind(undo_id), bind(rev), now;
+    noted = true;
+    NoteChange(written.generation, written.artifacts, written.parties, true);
     return Status::Ok();
   });
-  if (!st.ok()) return st;
+  if (!st.ok()) {
+    if (noted) ForgetChanges();
+    return st;
+  }
   return undo_id;
 }
 

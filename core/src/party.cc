@@ -396,28 +396,82 @@ bool IsArtistReference(std::string_view name) {
   return k == "artist" || k == "the artist" || k == "the maker" || k == "maker";
 }
 
+std::string StringAt(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::optional<std::string> DayAt(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+bool BoolAt(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_boolean() && it->get<bool>();
+}
+
+// The fields of stored periods that name parties. A record's periods were
+// validated (ProvenanceFromJson) when it was written, so they are read as
+// they are: validating them again renders and re-parses every period, which
+// made reading the parties of a large archive several times slower.
+std::vector<ProvenancePeriod> StoredPeriods(const nlohmann::json& stored) {
+  const nlohmann::json* periods = &stored;
+  if (stored.is_object()) {
+    auto it = stored.find("periods");
+    if (it == stored.end()) return {};
+    periods = &*it;
+  }
+  std::vector<ProvenancePeriod> out;
+  if (!periods->is_array()) return out;
+  out.reserve(periods->size());
+  for (const nlohmann::json& j : *periods) {
+    ProvenancePeriod p;
+    if (!j.is_object()) {
+      p.unparsed = true;
+      out.push_back(std::move(p));
+      continue;
+    }
+    p.unparsed = BoolAt(j, "unparsed");
+    if (auto it = j.find("party"); it != j.end() && it->is_object()) {
+      p.party.name = StringAt(*it, "name");
+      p.party.life_dates = StringAt(*it, "life_dates");
+      p.party.is_dealer = BoolAt(*it, "is_dealer");
+    }
+    p.method = AcquisitionMethodFromName(StringAt(j, "method")).value_or(AcquisitionMethod::kUnknown);
+    p.place = StringAt(j, "place");
+    p.date_text = StringAt(j, "date_text");
+    p.begin_of_the_begin = DayAt(j, "begin_of_the_begin");
+    p.end_of_the_begin = DayAt(j, "end_of_the_begin");
+    p.begin_of_the_end = DayAt(j, "begin_of_the_end");
+    p.end_of_the_end = DayAt(j, "end_of_the_end");
+    p.direct_transfer = BoolAt(j, "direct_transfer");
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<PartyMention> ExtractPartyMentions(const Artifact& artifact,
                                                std::span<const CustodyEntry> custody) {
   std::vector<PartyMention> out;
-  std::vector<ProvenancePeriod> periods;
-  if (artifact.provenance.is_array() && !artifact.provenance.empty()) {
-    auto parsed = ProvenanceFromJson(artifact.provenance);
-    if (parsed.ok()) periods = std::move(parsed->periods);
-  }
+  std::vector<ProvenancePeriod> periods = StoredPeriods(artifact.provenance);
   if (periods.empty() && !artifact.provenance_text.empty()) {
     periods = ParseProvenance(artifact.provenance_text).periods;
   }
   out.reserve(periods.size() + custody.size());
-  std::optional<size_t> previous;  // index in `out` of the previous mention
+  // Index in `out` of the previous mention, kNone after a break in the chain.
+  constexpr size_t kNone = static_cast<size_t>(-1);
+  size_t previous = kNone;
   bool previous_transfers = false;
   for (size_t i = 0; i < periods.size(); ++i) {
     const ProvenancePeriod& p = periods[i];
     std::string name = p.party.name;
     if (IsArtistReference(name)) name = artifact.maker;
     if (p.unparsed || name.empty() || IsAnonymousPartyName(name)) {
-      previous.reset();
+      previous = kNone;
       continue;
     }
     PartyMention m;
@@ -426,7 +480,7 @@ std::vector<PartyMention> ExtractPartyMentions(const Artifact& artifact,
     m.name = name;
     m.key = PartyNameKey(name);
     if (m.key.empty()) {
-      previous.reset();
+      previous = kNone;
       continue;
     }
     m.kind = GuessPartyKind(name);
@@ -436,9 +490,9 @@ std::vector<PartyMention> ExtractPartyMentions(const Artifact& artifact,
     m.years = YearsOf(p);
     m.life = ParseLifeDates(p.party.life_dates);
     m.date_text = p.date_text;
-    if (previous && previous_transfers) {
-      out[*previous].transfers_to_next = true;
-      out[*previous].next_position = m.position;
+    if (previous != kNone && previous_transfers) {
+      out[previous].transfers_to_next = true;
+      out[previous].next_position = m.position;
     }
     out.push_back(std::move(m));
     previous = out.size() - 1;

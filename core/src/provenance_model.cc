@@ -27,6 +27,9 @@ constexpr std::array kPhrases = {
     PhraseEntry{"purchased by", M::kPurchase, O::kParty},
     PhraseEntry{"bought by", M::kPurchase, O::kParty},
     PhraseEntry{"purchased at auction by", M::kPurchase, O::kParty},
+    // "Purchased from X": X sold it, and X is the party of the period.
+    PhraseEntry{"purchased from", M::kPurchase, O::kParty},
+    PhraseEntry{"bought from", M::kPurchase, O::kParty},
     PhraseEntry{"sold to", M::kSale, O::kParty},
     PhraseEntry{"gift to", M::kGift, O::kParty},
     PhraseEntry{"given to", M::kGift, O::kParty},
@@ -77,6 +80,7 @@ constexpr std::array kPhrases = {
     PhraseEntry{"auctioned", M::kAuction, O::kParty, true},
     PhraseEntry{"sale", M::kAuction, O::kParty, true},
     PhraseEntry{"acquired by", M::kAcquisition, O::kParty},
+    PhraseEntry{"acquired from", M::kAcquisition, O::kParty},
     PhraseEntry{"transferred to", M::kTransfer, O::kParty},
     PhraseEntry{"restituted to", M::kRestitution, O::kParty},
     PhraseEntry{"returned to", M::kRestitution, O::kParty},

@@ -23,6 +23,7 @@ IndexFollower::~IndexFollower() { Stop(); }
 Result<int64_t> IndexFollower::CatchUp() {
   std::lock_guard<std::mutex> lock(catch_up_mu_);
   CUSTOS_ASSIGN_OR_RETURN(int64_t last, index_.LastAppliedSeq());
+  if (options_.prepare) CUSTOS_RETURN_IF_ERROR(options_.prepare());
   int64_t applied = 0;
   for (;;) {
     CUSTOS_ASSIGN_OR_RETURN(std::vector<core::Change> changes,
@@ -38,6 +39,7 @@ Result<int64_t> IndexFollower::CatchUp() {
     }
     std::reverse(ids.begin(), ids.end());
 
+    if (options_.prepare) CUSTOS_RETURN_IF_ERROR(options_.prepare());
     core::IndexBatch batch;
     batch.last_seq = changes.back().seq;
     for (const auto& id : ids) {
@@ -47,7 +49,7 @@ Result<int64_t> IndexFollower::CatchUp() {
         batch.deletes.push_back(id);
         continue;
       }
-      core::IndexedArtifact item{std::move(a).value(), {}};
+      core::IndexedArtifact item{std::move(a).value(), {}, {}};
       if (options_.documents) {
         Result<std::vector<core::DocumentText>> docs = options_.documents(id);
         if (docs.ok()) {
@@ -55,6 +57,9 @@ Result<int64_t> IndexFollower::CatchUp() {
         } else if (docs.status().code() != core::StatusCode::kNotFound) {
           return docs.status();
         }
+      }
+      if (options_.party_names) {
+        CUSTOS_ASSIGN_OR_RETURN(item.party_names, options_.party_names(item.artifact));
       }
       batch.upserts.push_back(std::move(item));
     }
@@ -118,6 +123,13 @@ void IndexFollower::Run() {
 
 Result<RebuildStats> RebuildIndex(const std::string& index_dir, const core::RecordStore& store,
                                   const DocumentTextProvider& documents) {
+  FollowerOptions options;
+  options.documents = documents;
+  return RebuildIndex(index_dir, store, options);
+}
+
+Result<RebuildStats> RebuildIndex(const std::string& index_dir, const core::RecordStore& store,
+                                  const FollowerOptions& options) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(index_dir, ec);
@@ -135,9 +147,8 @@ Result<RebuildStats> RebuildIndex(const std::string& index_dir, const core::Reco
     // Replaying the whole feed (rather than listing records page by page)
     // cannot miss a record that moves while we read: every live record has a
     // change row, and the stored seq says where the live follower resumes.
-    FollowerOptions opts;
+    FollowerOptions opts = options;
     opts.batch_size = 2000;
-    opts.documents = documents;
     IndexFollower follower(store, *fresh, opts);
     Result<int64_t> applied = follower.CatchUp();
     if (!applied.ok()) {

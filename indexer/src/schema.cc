@@ -197,6 +197,9 @@ BuiltDocument BuildDocument(const core::IndexedArtifact& in, Xapian::TermGenerat
   std::string parties;
   CollectStrings(a.provenance, parties);
   text(parties, 1, kProvenance);
+  // Further names of the record's parties (curator aliases, other spellings
+  // of a merged party): searching any of them finds the record.
+  for (const auto& name : in.party_names) text(name, 1, kProvenance);
 
   nlohmann::json docs = nlohmann::json::array();
   for (const auto& d : in.documents) {

@@ -196,6 +196,34 @@ TEST(ExtractPartyMentionsTest, ByDescentNamesOnlyTheHeir) {
   }
 }
 
+TEST(ExtractPartyMentionsTest, FromPhrasesNameTheSellerNotThePhrase) {
+  // The corpus generator's (and many catalogues') "Acquired from X".
+  struct Case {
+    const char* text;
+    std::vector<std::string> names;
+  };
+  const Case cases[] = {
+      {"Purchased by Paul Marchetti, Vienna, 1929; Acquired from Sotheby's, Basel, 1945.",
+       {"Paul Marchetti", "Sotheby's"}},
+      {"Anna Weiss; acquired from Galerie Moreau, Paris, 1950; sold to Jean Weber, 1971.",
+       {"Anna Weiss", "Galerie Moreau", "Jean Weber"}},
+      {"Purchased from Hotel Drouot, 1901. Bought from Spink, London, 1930.",
+       {"Hotel Drouot", "Spink"}},
+  };
+  for (const Case& c : cases) {
+    auto m = ExtractPartyMentions(WithProvenance(c.text), {});
+    std::vector<std::string> names;
+    for (const auto& x : m) names.push_back(x.name);
+    EXPECT_EQ(names, c.names) << c.text;
+  }
+  auto m = ExtractPartyMentions(WithProvenance(cases[0].text), {});
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[1].key, "sothebys");
+  EXPECT_EQ(m[1].method, "acquisition");
+  EXPECT_EQ(m[1].place, "Basel");
+  EXPECT_TRUE(m[0].transfers_to_next);
+}
+
 TEST(ExtractPartyMentionsTest, CustodyActorsFormAChain) {
   Artifact a = WithProvenance("");
   std::vector<CustodyEntry> c(3);

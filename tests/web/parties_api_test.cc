@@ -47,6 +47,20 @@ class PartiesApiTest : public ServerTest {
     return out;
   }
 
+  // The total of /api/v1/search?q=`q` for `who` once the index has followed
+  // the writes (it does so in the background): polls until `want` or gives up.
+  int64_t SearchTotal(const std::string& who, const std::string& q, int64_t want) {
+    int64_t total = -1;
+    for (int i = 0; i < 100; ++i) {
+      auto r = As(who).Get("/api/v1/search?q=" + q);
+      EXPECT_EQ(r.status, 200) << r.body;
+      total = r.json().value("total", int64_t{-1});
+      if (total == want) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return total;
+  }
+
   std::vector<std::string> PathNames(const json& path) {
     std::vector<std::string> out;
     for (const auto& p : path["parties"]) out.push_back(p["name"]);
@@ -341,6 +355,67 @@ TEST_F(PartiesApiTest, SearchHasAPartyFacetWithoutRestrictedParties) {
   EXPECT_EQ(pub.json()["results"][0]["id"], a);
   EXPECT_EQ(pub.json()["facets"]["party"].count("secret buyer"), 0u) << pub.body;
   EXPECT_EQ(pub.json()["facets"]["party"]["hassan ali"], 1);
+}
+
+TEST_F(PartiesApiTest, SearchingACuratorAliasFindsThePartysArtifacts) {
+  std::string pub = Create("Kylix", "Galerie Mars, Geneva; sold to Hassan Ali, 1970.");
+  Create("Krater", "Galerie Mars, Geneva; sold to Peter Berg, 1990.", /*restricted=*/true);
+  Create("Lamp", "Anna Weiss, Vienna; sold to Paul Roux, 1950.");
+  int64_t mars = Find("Galerie Mars");
+  ASSERT_GT(mars, 0);
+  EXPECT_EQ(SearchTotal("anonymous", "vesperini", 0), 0);
+
+  auto alias = As("curator").Post("/api/v1/parties/" + std::to_string(mars) + "/aliases",
+                                  {{"name", "Vesperini Fine Art"}});
+  ASSERT_EQ(alias.status, 201) << alias.body;
+  // Anonymous callers find the public record, investigators both.
+  ASSERT_EQ(SearchTotal("anonymous", "vesperini", 1), 1);
+  auto found = As("anonymous").Get("/api/v1/search?q=vesperini");
+  EXPECT_EQ(found.json()["results"][0]["id"], pub);
+  EXPECT_EQ(SearchTotal("investigator", "vesperini", 2), 2);
+  EXPECT_EQ(SearchTotal("investigator", "provenance:vesperini", 2), 2);
+
+  // Undo takes the name away again.
+  int64_t rev = alias.json()["revision"];
+  auto undo = As("curator").Post("/api/v1/parties/revisions/" + std::to_string(rev) + "/undo",
+                                 json::object());
+  ASSERT_EQ(undo.status, 200) << undo.body;
+  EXPECT_EQ(SearchTotal("investigator", "vesperini", 0), 0);
+}
+
+TEST_F(PartiesApiTest, AMergeIndexesTheOtherSpellingsButNotRestrictedOnes) {
+  std::string j = Create("Jar", "J. Smith, London; sold to Galerie Mars, 1960.");
+  std::string john = Create("Bowl", "Johnathan Smith, London; sold to Anna Weiss, 1961.");
+  Create("Cup", "Smithy Dealer Ltd, Beirut; sold to Anna Weiss, 1962.", /*restricted=*/true);
+  int64_t pj = Find("J. Smith"), pjohn = Find("Johnathan Smith"), secret = Find("Smithy Dealer Ltd");
+  ASSERT_GT(pj, 0);
+  ASSERT_GT(secret, 0);
+  ASSERT_EQ(SearchTotal("anonymous", "johnathan", 1), 1);
+  ASSERT_EQ(As("curator")
+                .Post("/api/v1/parties/" + std::to_string(pjohn) + "/merge", {{"from", pj}})
+                .status,
+            200);
+  // An admin may merge in the party known only from the restricted record.
+  ASSERT_EQ(As("admin")
+                .Post("/api/v1/parties/" + std::to_string(pjohn) + "/merge", {{"from", secret}})
+                .status,
+            200);
+  // "Johnathan" now finds the J. Smith record too.
+  EXPECT_EQ(SearchTotal("anonymous", "johnathan", 2), 2);
+  // Once both public records are indexed after the second merge (an alias
+  // added after it re-indexes them), the spelling known only from the
+  // restricted record ("smithy") still leads nobody to them.
+  ASSERT_EQ(As("curator")
+                .Post("/api/v1/parties/" + std::to_string(pjohn) + "/aliases",
+                      {{"name", "Zzyzx Marker"}})
+                .status,
+            201);
+  ASSERT_EQ(SearchTotal("anonymous", "zzyzx", 2), 2);
+  EXPECT_EQ(SearchTotal("anonymous", "smithy", 0), 0);
+  auto inv = As("investigator").Get("/api/v1/search?q=smithy");
+  ASSERT_EQ(inv.json()["total"], 1) << "only the restricted record says it";
+  EXPECT_NE(inv.json()["results"][0]["id"], j);
+  EXPECT_NE(inv.json()["results"][0]["id"], john);
 }
 
 }  // namespace

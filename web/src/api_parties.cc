@@ -117,6 +117,7 @@ json PartyNetworkJson(const archive::PartyNetwork& n, int depth) {
   json j = {{"center", n.nodes.empty() ? json(nullptr) : json(n.nodes[0].id)},
             {"depth", depth},
             {"truncated", n.truncated},
+            {"edges_truncated", n.edges_truncated},
             {"nodes", json::array()},
             {"edges", json::array()}};
   for (size_t i = 0; i < n.nodes.size(); ++i) {
@@ -129,18 +130,24 @@ json PartyNetworkJson(const archive::PartyNetwork& n, int depth) {
                           {"to", e.to},
                           {"transfers", e.transfers},
                           {"flagged", e.flagged},
+                          {"artifact_count", e.artifact_count},
                           {"artifacts", e.artifacts}});
   }
   return j;
 }
 
 Result<std::shared_ptr<const PartyGraph>> PartyGraphFor(PartyStore& store) {
-  CUSTOS_RETURN_IF_ERROR(store.Sync());
+  // A read catches up with a few writes itself (so a curator sees an edit at
+  // once) but leaves a bulk import to the runtime's follower, which derives
+  // the parties ahead of the index.
+  CUSTOS_RETURN_IF_ERROR(store.Sync(kReadSyncBacklog));
   return store.Graph();
 }
 
 void AddPartyRoutes(Router& router, App& app) {
-  auto store = std::make_shared<PartyStore>(app.archive.database_ptr(), app.clock);
+  // The archive's own store (shared with the runtime's follower); the
+  // routes do not own it, hence the empty owner.
+  std::shared_ptr<PartyStore> store(std::shared_ptr<void>(), &app.archive.parties());
 
   router.Add("GET", "/api/v1/parties", [store](RequestContext& ctx) -> Result<Reply> {
     std::string q = ctx.QueryParam("q");
@@ -172,19 +179,16 @@ void AddPartyRoutes(Router& router, App& app) {
     CUSTOS_ASSIGN_OR_RETURN(int64_t max_hops, IntParam(ctx, "max_hops", 8, 1, 12));
     CUSTOS_ASSIGN_OR_RETURN(auto graph, PartyGraphFor(*store));
     const PartyAccess access = AccessFor(ctx.principal);
+    bool truncated = false;
     CUSTOS_ASSIGN_OR_RETURN(auto paths, graph->Paths(from, to, access, static_cast<size_t>(max),
-                                                     static_cast<int>(max_hops)));
-    json out = {{"from", from}, {"to", to}, {"paths", json::array()}};
+                                                     static_cast<int>(max_hops), &truncated));
+    json out = {{"from", from}, {"to", to}, {"truncated", truncated}, {"paths", json::array()}};
     out["hops"] = paths.empty() ? json(nullptr) : json(paths[0].hops.size());
-    std::map<int64_t, std::string> names;
     for (const auto& p : paths) {
       json pj = {{"parties", json::array()}, {"hops", json::array()}};
       for (int64_t id : p.parties) {
-        if (!names.count(id)) {
-          auto detail = graph->Detail(id, access);
-          names[id] = detail.ok() ? detail->summary.name : "";
-        }
-        pj["parties"].push_back({{"id", id}, {"name", names[id]}});
+        auto summary = graph->Summary(id, access);
+        pj["parties"].push_back({{"id", id}, {"name", summary ? summary->name : ""}});
       }
       for (const auto& h : p.hops) {
         pj["hops"].push_back({{"from", h.from}, {"to", h.to}, {"artifacts", h.artifacts}});
@@ -304,7 +308,7 @@ void AddPartyRoutes(Router& router, App& app) {
                auto info = graph->Revision(rev);
                const PartyAccess access = AccessFor(ctx.principal);
                auto live = info ? graph->Resolve(info->party_id) : std::nullopt;
-               if (!info || !live || !graph->Detail(*live, access).ok()) {
+               if (!info || !live || !graph->Summary(*live, access)) {
                  return Status::NotFound("no party revision " + std::to_string(rev));
                }
                CUSTOS_ASSIGN_OR_RETURN(int64_t undo, store->Undo(rev, ctx.principal.user));

@@ -16,7 +16,10 @@ struct App;
 // Restricted mentions count for investigators and admins only.
 archive::PartyAccess AccessFor(const core::Principal& p);
 
-// The snapshot after catching up with the records (PartyStore::Sync).
+// The snapshot after catching up with the records (PartyStore::Sync), unless
+// more than kReadSyncBacklog changes wait: a bulk import is derived by the
+// runtime's follower, and reads meanwhile answer from the snapshot so far.
+inline constexpr int64_t kReadSyncBacklog = 2000;
 core::Result<std::shared_ptr<const archive::PartyGraph>> PartyGraphFor(archive::PartyStore& store);
 
 nlohmann::json PartySummaryJson(const archive::PartySummary& s);

@@ -75,8 +75,22 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(archive::Archive& archive,
   CUSTOS_ASSIGN_OR_RETURN(impl->custody,
                           archive::CustodyLog::Open(archive.database_ptr(), keys, clock));
   auto* documents = &archive.documents();
-  indexer::DocumentTextProvider text = [documents](const std::string& id) {
-    return documents->TextForArtifact(id);
+  auto* parties = &archive.parties();
+  indexer::FollowerOptions fo;
+  fo.poll_interval = impl->options.index_poll;
+  fo.documents = [documents](const std::string& id) { return documents->TextForArtifact(id); };
+  // Parties follow the same feed (and the custody log), one step ahead of
+  // the index: each round and each batch first brings them and their
+  // snapshot up to date, so that records are indexed under their parties'
+  // current names, and party reads (after a start, a custody entry or a
+  // large import) find the work done.
+  fo.prepare = [parties]() -> Status {
+    CUSTOS_RETURN_IF_ERROR(parties->Sync());
+    auto graph = parties->Graph();
+    return graph.ok() ? Status::Ok() : graph.status();
+  };
+  fo.party_names = [parties](const core::Artifact& a) {
+    return parties->SearchNames(a.id, a.visibility == core::Visibility::kRestricted);
   };
   auto index = indexer::XapianSearchIndex::Open(archive.paths().index());
   if (!index.ok() && index.status().code() == core::StatusCode::kCorruption) {
@@ -84,16 +98,13 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(archive::Archive& archive,
     // unreadable CURRENT) is rebuilt from the store instead of refusing to start.
     impl->Log("search index: " + index.status().message() + "; rebuilding it from the store");
     CUSTOS_ASSIGN_OR_RETURN(auto stats,
-                            indexer::RebuildIndex(archive.paths().index(), archive.records(), text));
+                            indexer::RebuildIndex(archive.paths().index(), archive.records(), fo));
     impl->Log("search index: rebuilt " + std::to_string(stats.documents) + " records into " +
               stats.generation);
     index = indexer::XapianSearchIndex::Open(archive.paths().index());
   }
   if (!index.ok()) return index.status();
   impl->index = std::move(index).value();
-  indexer::FollowerOptions fo;
-  fo.poll_interval = impl->options.index_poll;
-  fo.documents = text;
   impl->follower = std::make_unique<indexer::IndexFollower>(archive.records(), *impl->index, fo);
   // The follower catches up in the background: after a large import the
   // server answers at once and search fills in as the index catches up.

@@ -14,6 +14,7 @@
 
 #include "custos/archive/document_store.h"
 #include "custos/archive/file_blob_store.h"
+#include "custos/archive/party_store.h"
 #include "custos/archive/preview.h"
 #include "custos/archive/sqlite_database.h"
 #include "custos/archive/sqlite_record_store.h"
@@ -50,6 +51,9 @@ class Archive {
   FileBlobStore& blobs() { return *blobs_; }
   DocumentStore& documents() { return *documents_; }
   PreviewCache& previews() { return *previews_; }
+  // One per archive, so that the server's follower and its requests share
+  // the parties' snapshot (and the record of what changed since it).
+  PartyStore& parties() { return *parties_; }
 
  private:
   Archive(DataPaths paths, std::shared_ptr<SqliteDatabase> db, const core::Clock& clock);
@@ -60,6 +64,7 @@ class Archive {
   std::unique_ptr<FileBlobStore> blobs_;
   std::unique_ptr<DocumentStore> documents_;  // uses blobs_
   std::unique_ptr<PreviewCache> previews_;    // uses blobs_
+  std::unique_ptr<PartyStore> parties_;
 };
 
 }  // namespace custos::archive

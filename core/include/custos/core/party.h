@@ -100,7 +100,8 @@ struct PartyMention {
 std::string_view PartyMentionSourceName(PartyMention::Source s);  // "provenance" | "custody"
 
 // The party mentions of `artifact` in chain order: its provenance periods
-// (the structured periods, or the text parsed when there are none) and then
+// (the structured periods, read as stored: they were validated when the
+// record was written; or the text parsed when there are none) and then
 // the actors of its custody entries (in seq order). Periods with an empty or
 // anonymous party are skipped and break the chain (no transfer across them).
 // "the artist" is read as the artifact's maker when one is recorded, and

@@ -47,6 +47,11 @@ struct DocumentText {
 struct IndexedArtifact {
   Artifact artifact;
   std::vector<DocumentText> documents;
+  // Further names of the parties the record names (curator aliases, the
+  // spellings other records use for a merged party), fed in through the
+  // follower's PartyNamesProvider: indexed as provenance text, so searching
+  // any of them finds the record; never shown.
+  std::vector<std::string> party_names;
 };
 
 // One atomic unit of index change. Each artifact id appears at most once

@@ -35,10 +35,22 @@ namespace custos::indexer {
 using DocumentTextProvider =
     std::function<core::Result<std::vector<core::DocumentText>>(const std::string& artifact_id)>;
 
+// Returns the further names under which an artifact should be found
+// (core::IndexedArtifact::party_names). Called for every artifact the
+// follower (re)indexes; must be thread-safe.
+using PartyNamesProvider =
+    std::function<core::Result<std::vector<std::string>>(const core::Artifact& artifact)>;
+
 struct FollowerOptions {
   int batch_size = 1000;  // change-feed rows per commit
   std::chrono::milliseconds poll_interval{200};
   DocumentTextProvider documents;  // optional
+  PartyNamesProvider party_names;  // optional
+  // Optional: called at the start of every catch-up round (even one that
+  // finds no change rows) and again after each batch of change rows is read,
+  // before its records are: brings data derived from the same feed (the
+  // parties behind party_names) up to date first. An error ends the round.
+  std::function<core::Status()> prepare;
 };
 
 class IndexFollower {
@@ -103,5 +115,10 @@ struct RebuildStats {
 core::Result<RebuildStats> RebuildIndex(const std::string& index_dir,
                                         const core::RecordStore& store,
                                         const DocumentTextProvider& documents = {});
+// The same with the providers and hook of `options` (its batch size and
+// poll interval are the rebuild's own).
+core::Result<RebuildStats> RebuildIndex(const std::string& index_dir,
+                                        const core::RecordStore& store,
+                                        const FollowerOptions& options);
 
 }  // namespace custos::indexer

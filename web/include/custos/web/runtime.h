@@ -1,7 +1,8 @@
 // Runtime: the background parts of a running archive, started together and
 // stopped in order: the custody log (with its committer), the search index
-// and the follower that keeps it caught up with the change feed, the text
-// extraction worker, and the scheduled fixity check.
+// and the follower that keeps it caught up with the change feed (deriving
+// the parties first, so records are indexed under their parties' names), the
+// text extraction worker, and the scheduled fixity check.
 //
 // `custos serve` and the end-to-end tests use it; Deps() hands the server
 // what its handlers need. Thread-safe; Stop() is idempotent.
