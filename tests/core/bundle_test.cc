@@ -113,9 +113,17 @@ TEST_F(BundleTest, BundleHoldsTheDocumentedLayoutAndNoKeys) {
                 "custos.example\",\"tree_size\":9}");
   EXPECT_TRUE(FileNamed(files, "proofs/000002.proof")
                   .data.starts_with("c2sp.org/tlog-proof@v1\nindex 4\n"));
-  const std::string vkey_b64 = b.log.log_signer().verifier().ToString();
+  // The vkey is name+keyid+base64(0x01||pub); the base64 part may itself
+  // hold '+', so it starts after the second '+' (not the last).
+  const std::string vkey = b.log.log_signer().verifier().ToString();
+  const size_t name_end = vkey.find('+');
+  ASSERT_NE(name_end, std::string::npos);
+  const size_t keyid_end = vkey.find('+', name_end + 1);
+  ASSERT_NE(keyid_end, std::string::npos);
+  const std::string key_b64 = vkey.substr(keyid_end + 1);
+  ASSERT_EQ(key_b64.size(), 44u);  // 33 bytes
   for (const ZipEntry& f : files) {
-    EXPECT_EQ(f.data.find(vkey_b64.substr(vkey_b64.rfind('+') + 1)), std::string::npos) << f.name;
+    EXPECT_EQ(f.data.find(key_b64), std::string::npos) << f.name;
   }
 }
 
