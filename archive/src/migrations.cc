@@ -218,6 +218,12 @@ const std::vector<Migration>& Migrations() {
            // ListModified's public view: from/until, resumption position, order.
            "CREATE INDEX artifacts_by_harvest_time ON artifacts(harvest_time, id)",
        }},
+      {7,
+       "party mentions by record and name (custody entries added to a busy record)",
+       {
+           "CREATE INDEX party_mentions_by_artifact_key ON party_mentions(artifact_id, key, "
+           "source, position)",
+       }},
   };
   return k;
 }

@@ -868,18 +868,28 @@ Status PartyStore::SyncBatch(bool* more) {
     Int64 changes_cursor = FeedValue(s, "changes");
     Int64 leaves_cursor = FeedValue(s, "leaves");
     std::vector<Int64> seqs, idxs;
-    std::vector<std::string> changed, custody;
+    std::vector<std::string> changed, custody, leaf_notes;
     Int64 limit = kSyncBatch;
     s << "SELECT seq, artifact_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
         bind(changes_cursor), bind(limit), into(seqs), into(changed), now;
-    s << "SELECT idx, artifact_id FROM log_leaves WHERE idx >= ? ORDER BY idx LIMIT ?",
-        bind(leaves_cursor), bind(limit), into(idxs), into(custody), now;
+    s << "SELECT idx, artifact_id, note FROM log_leaves WHERE idx >= ? ORDER BY idx LIMIT ?",
+        bind(leaves_cursor), bind(limit), into(idxs), into(custody), into(leaf_notes), now;
     if (seqs.empty() && idxs.empty()) return Status::Ok();
     *more = seqs.size() == static_cast<size_t>(kSyncBatch) ||
             idxs.size() == static_cast<size_t>(kSyncBatch);
-    std::set<std::string> touched_set(changed.begin(), changed.end());
+    // A changed record is derived again whole. A record that only has new
+    // custody entries keeps its mentions, and only the new entries are read
+    // and added: an object can carry thousands of entries, and reading them
+    // all again after every append made syncing a busy log quadratic.
+    const std::set<std::string> changed_set(changed.begin(), changed.end());
+    std::map<std::string, std::vector<std::string>> appended;  // id -> new notes, in seq order
+    for (size_t i = 0; i < custody.size(); ++i) {
+      if (!changed_set.contains(custody[i])) appended[custody[i]].push_back(std::move(leaf_notes[i]));
+    }
+    std::set<std::string> touched_set = changed_set;
     touched_set.insert(custody.begin(), custody.end());
     const std::vector<std::string> touched(touched_set.begin(), touched_set.end());
+    const std::vector<std::string> rederived(changed_set.begin(), changed_set.end());
 
     // What the batch's records had before (a mention keeps its party when
     // that party still holds the name), their documents and custody notes.
@@ -894,7 +904,7 @@ Status PartyStore::SyncBatch(bool* more) {
     };
     std::unordered_map<std::string, Fields> docs;
     std::unordered_map<std::string, std::vector<std::string>> notes;
-    ForChunks(touched, [&](std::vector<std::string>& chunk) {
+    ForChunks(rederived, [&](std::vector<std::string>& chunk) {
       const std::string in = "(" + Placeholders(chunk.size()) + ")";
       {
         std::vector<std::string> ids, keys;
@@ -909,6 +919,24 @@ Status PartyStore::SyncBatch(bool* more) {
           cache.spans.erase(parties[i]);  // its mentions are about to change
         }
       }
+      {
+        std::vector<std::string> ids, texts;
+        Poco::Data::Statement q(s);
+        q << "SELECT artifact_id, note FROM log_leaves WHERE artifact_id IN " + in +
+                 " ORDER BY artifact_id, seq";
+        for (auto& id : chunk) q, use(id);
+        q, into(ids), into(texts), now;
+        for (size_t i = 0; i < ids.size(); ++i) notes[ids[i]].push_back(std::move(texts[i]));
+      }
+      for (const char* table : {"party_mentions", "party_artifacts"}) {
+        Poco::Data::Statement del(s);
+        del << std::string("DELETE FROM ") + table + " WHERE artifact_id IN " + in;
+        for (auto& id : chunk) del, use(id);
+        del.execute();
+      }
+    });
+    ForChunks(touched, [&](std::vector<std::string>& chunk) {
+      const std::string in = "(" + Placeholders(chunk.size()) + ")";
       {
         std::vector<std::string> ids, values, flags;
         Poco::Data::Statement q(s);
@@ -926,21 +954,6 @@ Status PartyStore::SyncBatch(bool* more) {
         for (size_t i = 0; i < ids.size(); ++i) {
           docs[ids[i]] = {std::move(values[i]), std::move(flags[i])};
         }
-      }
-      {
-        std::vector<std::string> ids, texts;
-        Poco::Data::Statement q(s);
-        q << "SELECT artifact_id, note FROM log_leaves WHERE artifact_id IN " + in +
-                 " ORDER BY artifact_id, seq";
-        for (auto& id : chunk) q, use(id);
-        q, into(ids), into(texts), now;
-        for (size_t i = 0; i < ids.size(); ++i) notes[ids[i]].push_back(std::move(texts[i]));
-      }
-      for (const char* table : {"party_mentions", "party_artifacts"}) {
-        Poco::Data::Statement del(s);
-        del << std::string("DELETE FROM ") + table + " WHERE artifact_id IN " + in;
-        for (auto& id : chunk) del, use(id);
-        del.execute();
       }
     });
 
@@ -960,23 +973,58 @@ Status PartyStore::SyncBatch(bool* more) {
       const auto text = [&](size_t i) {
         return values[i].is_string() ? values[i].get<std::string>() : std::string();
       };
+      const auto added = appended.find(id);
+      const bool whole = added == appended.end();
       core::Artifact artifact;
       artifact.id = id;
       artifact.title = text(0);
       artifact.visibility = text(1) == core::ToString(core::Visibility::kRestricted)
                                 ? core::Visibility::kRestricted
                                 : core::Visibility::kPublic;
-      artifact.maker = text(2);
-      if (values[3].is_array() || values[3].is_object()) artifact.provenance = values[3];
-      artifact.provenance_text = text(4);
+      if (whole) {
+        artifact.maker = text(2);
+        if (values[3].is_array() || values[3].is_object()) artifact.provenance = values[3];
+        artifact.provenance_text = text(4);
+      }
+      // Without provenance, only the custody mentions come out (the new
+      // entries', linked among themselves).
       std::vector<core::CustodyEntry> entries;
-      for (const std::string& note : notes[id]) {
+      for (const std::string& note : whole ? notes[id] : added->second) {
         auto parsed = core::ParseCustodyNote(note);
         if (parsed.ok()) entries.push_back(parsed->entry);
       }
       Derived out;
       out.mentions = core::ExtractPartyMentions(artifact, entries);
       if (out.mentions.empty()) continue;
+      if (!whole) {
+        // Link the last stored custody mention to the first new one, as a
+        // whole re-read would (consecutive actors with different names).
+        std::vector<int> positions;
+        std::vector<std::string> keys;
+        s << "SELECT position, key FROM party_mentions WHERE artifact_id = ? AND "
+             "source = 'custody' ORDER BY position DESC LIMIT 1",
+            bind(id), into(positions), into(keys), now;
+        if (!positions.empty() && keys[0] != out.mentions.front().key) {
+          int next = out.mentions.front().position;
+          s << "UPDATE party_mentions SET next_position = ? WHERE artifact_id = ? AND "
+               "source = 'custody' AND position = ?",
+              bind(next), bind(id), bind(positions[0]), now;
+        }
+        // The party this record already gives each new entry's name (its
+        // first mention of the name, as the whole re-read keeps it): one
+        // seek per name in party_mentions_by_artifact_key, however many
+        // mentions a busy actor has.
+        std::set<std::string> new_keys;
+        for (const auto& m : out.mentions) new_keys.insert(m.key);
+        for (std::string key : new_keys) {
+          std::vector<Int64> parties;
+          std::string artifact_id = id;
+          s << "SELECT party_id FROM party_mentions WHERE artifact_id = ? AND key = ? "
+               "ORDER BY source, position LIMIT 1",
+              bind(artifact_id), bind(key), into(parties), now;
+          if (!parties.empty()) before[id].emplace(key, parties[0]);
+        }
+      }
       out.id = id;
       out.title = std::move(artifact.title);
       out.restricted = artifact.visibility == core::Visibility::kRestricted ? 1 : 0;
@@ -1073,7 +1121,9 @@ Status PartyStore::SyncBatch(bool* more) {
         a_restricted.push_back(d.restricted);
         a_flags.push_back(d.flags);
       }
-      s << "INSERT INTO party_artifacts (artifact_id, title, restricted, flags) VALUES (?,?,?,?)",
+      // REPLACE: a record with new custody entries only keeps its row.
+      s << "INSERT OR REPLACE INTO party_artifacts (artifact_id, title, restricted, flags) "
+           "VALUES (?,?,?,?)",
           use(a_id), use(a_title), use(a_restricted), use(a_flags), now;
       s << "INSERT INTO party_mentions (artifact_id, source, position, party_id, key, name, role, "
            "method, place, date_text, first_year, last_year, next_position) "
@@ -1099,7 +1149,8 @@ Status PartyStore::SyncBatch(bool* more) {
   return st;
 }
 
-Status PartyStore::Sync(int64_t max_backlog) {
+Status PartyStore::Sync(int64_t max_backlog, bool* synced) {
+  if (synced) *synced = false;
   // Cheap check first, so that reads do not queue on the writer when
   // nothing changed.
   Int64 changes = 0, leaves = 0, last_seq = 0, next_leaf = 0;
@@ -1116,6 +1167,7 @@ Status PartyStore::Sync(int64_t max_backlog) {
   std::lock_guard<std::mutex> lock(sync_mu_);
   bool more = true;
   while (more) CUSTOS_RETURN_IF_ERROR(SyncBatch(&more));
+  if (synced) *synced = true;
   return Status::Ok();
 }
 

@@ -1,6 +1,8 @@
 #include "custos/web/runtime.h"
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -84,9 +86,19 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(archive::Archive& archive,
   // snapshot up to date, so that records are indexed under their parties'
   // current names, and party reads (after a start, a custody entry or a
   // large import) find the work done.
-  fo.prepare = [parties]() -> Status {
-    CUSTOS_RETURN_IF_ERROR(parties->Sync());
+  //
+  // The snapshot is warmed once the feed is quiet, not after every batch:
+  // under a stream of custody appends each refresh would re-read every
+  // touched record's mentions, and a reader that finds the snapshot stale
+  // patches it itself.
+  auto cold = std::make_shared<std::atomic<bool>>(true);
+  fo.prepare = [parties, cold]() -> Status {
+    bool synced = false;
+    CUSTOS_RETURN_IF_ERROR(parties->Sync(-1, &synced));
+    if (synced) cold->store(true);
+    if (synced || !cold->exchange(false)) return Status::Ok();
     auto graph = parties->Graph();
+    if (!graph.ok()) cold->store(true);
     return graph.ok() ? Status::Ok() : graph.status();
   };
   fo.party_names = [parties](const core::Artifact& a) {

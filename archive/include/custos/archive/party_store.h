@@ -276,7 +276,8 @@ class PartyStore {
   // Serialised with other Sync() calls; blocks. With `max_backlog` >= 0 it
   // does nothing when more than that many change rows and custody entries
   // are waiting (readers leave a bulk import to the server's follower).
-  core::Status Sync(int64_t max_backlog = -1);
+  // `synced`, when given, says whether anything was brought in.
+  core::Status Sync(int64_t max_backlog = -1, bool* synced = nullptr);
   // Drops every derived mention and re-derives them from the records; the
   // curators' merges, splits and aliases stay (they live in party_names).
   core::Status Rebuild();
