@@ -3,14 +3,18 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <future>
 #include <map>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <thread>
 
+#include "custos/core/artifact.h"
 #include "custos/core/checkpoint.h"
 #include "custos/core/encoding.h"
 #include "custos/core/merkle.h"
@@ -77,6 +81,80 @@ struct Pending {
   std::promise<Result<LoggedEntry>> done;
 };
 
+// Runs fn(0..n-1) on the calling thread and on `helpers` threads kept for
+// the purpose. The committer signs each batch's entries with it: Ed25519
+// signing is most of the committer's work, and the committer is one thread.
+class ParallelFor {
+ public:
+  explicit ParallelFor(unsigned helpers) {
+    for (unsigned i = 0; i < helpers; ++i) threads_.emplace_back([this] { Loop(); });
+  }
+  ~ParallelFor() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    start_cv_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+  ParallelFor(const ParallelFor&) = delete;
+  ParallelFor& operator=(const ParallelFor&) = delete;
+
+  void Run(size_t n, const std::function<void(size_t)>& fn) {
+    if (threads_.empty() || n < 2) {
+      for (size_t i = 0; i < n; ++i) fn(i);
+      return;
+    }
+    {
+      std::lock_guard lock(mu_);
+      fn_ = &fn;
+      n_ = n;
+      next_.store(0);
+      busy_ = threads_.size();
+      ++round_;
+    }
+    start_cv_.notify_all();
+    Work();
+    std::unique_lock lock(mu_);
+    done_cv_.wait(lock, [&] { return busy_ == 0; });
+    fn_ = nullptr;
+  }
+
+ private:
+  void Work() {
+    for (size_t i = next_.fetch_add(1); i < n_; i = next_.fetch_add(1)) (*fn_)(i);
+  }
+  void Loop() {
+    uint64_t seen = 0;
+    for (;;) {
+      {
+        std::unique_lock lock(mu_);
+        start_cv_.wait(lock, [&] { return stop_ || round_ != seen; });
+        if (stop_) return;
+        seen = round_;
+      }
+      Work();
+      std::lock_guard lock(mu_);
+      if (--busy_ == 0) done_cv_.notify_one();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable start_cv_, done_cv_;
+  const std::function<void(size_t)>* fn_ = nullptr;  // set for a round
+  size_t n_ = 0;
+  std::atomic<size_t> next_{0};
+  size_t busy_ = 0;  // helpers still in this round
+  uint64_t round_ = 0;
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
+
+unsigned SigningHelpers() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores > 1 ? std::min(cores - 1, 3u) : 0;
+}
+
 }  // namespace
 
 struct CustodyLog::Impl {
@@ -97,6 +175,7 @@ struct CustodyLog::Impl {
   std::deque<Pending*> queue;
   bool stopping = false;
   std::thread committer;
+  ParallelFor signing{SigningHelpers()};
 
   Impl(std::shared_ptr<SqliteDatabase> d, LogKeys k, const core::Clock& c)
       : db(std::move(d)), keys(std::move(k)), clock(c) {}
@@ -137,6 +216,29 @@ struct CustodyLog::Impl {
     }
   }
 
+  // The visibility of the live records the batch's checked requests name.
+  Result<std::map<std::string, std::string>> VisibilityOf(const std::vector<Pending*>& batch) {
+    std::set<std::string> ids;
+    for (const Pending* p : batch) {
+      if (p->request.may_see_restricted) ids.insert(p->request.artifact_id);
+    }
+    std::map<std::string, std::string> out;
+    if (ids.empty()) return out;
+    std::vector<std::string> id_list(ids.begin(), ids.end()), found, values;
+    Status st = db->Read([&](Poco::Data::Session& s) {
+      std::string sql = "SELECT id, visibility FROM artifacts WHERE deleted = 0 AND id IN (";
+      for (size_t i = 0; i < id_list.size(); ++i) sql += i ? ",?" : "?";
+      Poco::Data::Statement q(s);
+      q << sql + ")";
+      for (auto& id : id_list) q, use(id);
+      q, into(found), into(values), now;
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    for (size_t i = 0; i < found.size(); ++i) out.emplace(std::move(found[i]), std::move(values[i]));
+    return out;
+  }
+
   struct Prepared {
     Pending* pending;
     LoggedEntry logged;
@@ -149,8 +251,21 @@ struct CustodyLog::Impl {
     std::map<std::string, Link> working;
     std::vector<Prepared> prepared;
     const core::NoteSigner signers[] = {keys.entry_signer()};
+    Result<std::map<std::string, std::string>> visibility = VisibilityOf(batch);
+    if (!visibility.ok()) {
+      for (Pending* p : batch) p->done.set_value(visibility.status());
+      return;
+    }
     for (Pending* p : batch) {
       const CustodyAppend& r = p->request;
+      if (r.may_see_restricted) {
+        auto v = visibility->find(r.artifact_id);
+        if (v == visibility->end() ||
+            (v->second != core::ToString(core::Visibility::kPublic) && !*r.may_see_restricted)) {
+          p->done.set_value(Status::NotFound("no artifact " + r.artifact_id));
+          continue;
+        }
+      }
       Result<Link> link = Status::Internal("unset");
       if (auto it = working.find(r.artifact_id); it != working.end()) {
         link = it->second;
@@ -177,17 +292,28 @@ struct CustodyLog::Impl {
         p->done.set_value(canonical.status());
         continue;
       }
-      auto note = core::SignCustodyEntry(e, signers);
-      if (!note.ok()) {
-        p->done.set_value(note.status());
-        continue;
-      }
       working[r.artifact_id] = Link{e.seq + 1, core::CustodyLinkHash(*canonical)};
-      Prepared prep{p, LoggedEntry{0, std::move(e), *note, r.submitted_by, received},
-                    core::MerkleLeafHash(*note)};
-      prepared.push_back(std::move(prep));
+      prepared.push_back(Prepared{p, LoggedEntry{0, std::move(e), "", r.submitted_by, received}, ""});
     }
     if (prepared.empty()) return;
+
+    // Sign on several cores. The links above already chain each entry to
+    // the one before it, so one failed signature fails the whole batch.
+    std::vector<Status> signed_ok(prepared.size());
+    signing.Run(prepared.size(), [&](size_t i) {
+      auto note = core::SignCustodyEntry(prepared[i].logged.entry, signers);
+      if (!note.ok()) {
+        signed_ok[i] = note.status();
+        return;
+      }
+      prepared[i].leaf_hash = core::MerkleLeafHash(*note);
+      prepared[i].logged.note = std::move(note).value();
+    });
+    for (const Status& st : signed_ok) {
+      if (st.ok()) continue;
+      for (auto& prep : prepared) prep.pending->done.set_value(st);
+      return;
+    }
 
     // Extend the tree (readers keep seeing only committed_size), sign the
     // checkpoint of the new size, then commit leaves and checkpoint at once.

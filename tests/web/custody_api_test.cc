@@ -214,6 +214,15 @@ TEST_F(CustodyApiTest, RestrictedArtifactsCustodyIsHidden) {
     EXPECT_EQ(As(who).Get("/api/v1/log/entries/0").status, 404) << who;
   }
   EXPECT_EQ(As("investigator").Get("/api/v1/log/entries/0").status, 200);
+  // A curator may append custody but not see restricted records: the same
+  // 404 as for an unknown id, and nothing appended.
+  const auto size = custody_->size();
+  auto hidden = As("curator").Post("/api/v1/artifacts/" + id + "/custody", Entry("intake"));
+  EXPECT_EQ(hidden.status, 404) << hidden.body;
+  EXPECT_EQ(hidden.json()["error"]["message"], "no artifact " + id) << hidden.body;
+  auto unknown = As("curator").Post("/api/v1/artifacts/nope/custody", Entry("intake"));
+  EXPECT_EQ(unknown.json()["error"]["message"], "no artifact nope") << unknown.body;
+  EXPECT_EQ(custody_->size(), size);
 }
 
 TEST_F(CustodyApiTest, ConcurrentAppendsAreGroupCommittedIntoOneChain) {

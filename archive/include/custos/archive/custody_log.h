@@ -36,6 +36,11 @@ struct CustodyAppend {
   std::string notes;
   std::optional<std::string> record_sha256;  // repatriation: hash of the record's canonical JSON
   std::string submitted_by;                  // the user, for the audit log
+  // When set, the entry is refused with NotFound ("no artifact ID", as for
+  // an unknown id) unless the record is live and is public or
+  // `*may_see_restricted`. The committer checks a whole batch in one read,
+  // so a request does not query the store itself.
+  std::optional<bool> may_see_restricted;
 };
 
 struct LoggedEntry {
