@@ -43,13 +43,34 @@ echo "server cpu so far: $(cpu_of "$SRV_PID") s"
 curl -sf -H "Authorization: Bearer $TOKEN" "$URL/api/v1/artifacts/C0000/bundle" -o "$WORK/C0000.bundle"
 curl -sf "$URL/api/v1/log/key" -o "$WORK/log.vkey"
 stop_server
-T0=$(now)
-/usr/bin/time -f "custos-verify: wall %e s, cpu %U user + %S sys, maxrss %M KiB" -o "$WORK/verify.time" \
-  "$CUSTOS_VERIFY" "$WORK/C0000.bundle" --key "$WORK/log.vkey" >"$WORK/verify.out" 2>&1 && RC=0 || RC=$?
-T1=$(now)
-ENTRIES_IN=$(sed -n 's/.*bundle format: \([0-9]*\) entries.*/\1/p' "$WORK/verify.out")
-echo "bundle: $(du -h "$WORK/C0000.bundle" | cut -f1), $ENTRIES_IN entries; custos-verify exit $RC: $(tail -1 "$WORK/verify.out")"
-cat "$WORK/verify.time"
-printf 'custos-verify: %.0f entries/s (wall, incl. process start and bundle parse)\n' "$(echo "$ENTRIES_IN / $(elapsed "$T0" "$T1")" | bc -l)"
+# custos-verify on one thread (against openssl's one-thread verify/s) and on
+# every core (against `openssl speed -multi`), CPU and wall.
+NPROC=$(nproc)
+openssl speed -seconds 3 ed25519 2>/dev/null | tail -1 >"$WORK/openssl-verify1.txt"
+openssl speed -multi "$NPROC" -seconds 3 ed25519 2>/dev/null | tail -1 >"$WORK/openssl-verifyN.txt"
+OSSL1=$(awk '{print $NF}' "$WORK/openssl-verify1.txt")
+OSSLN=$(awk '{print $NF}' "$WORK/openssl-verifyN.txt")
+echo "openssl speed ed25519 verify/s: 1 thread $OSSL1, -multi $NPROC $OSSLN"
+for JOBS in 1 "$NPROC"; do
+  T0=$(now)
+  /usr/bin/time -f "%e %U %S %M" -o "$WORK/verify.time" \
+    "$CUSTOS_VERIFY" --jobs "$JOBS" "$WORK/C0000.bundle" --key "$WORK/log.vkey" >"$WORK/verify.out" 2>&1 && RC=0 || RC=$?
+  T1=$(now)
+  ENTRIES_IN=$(sed -n 's/.*bundle format: \([0-9]*\) entries.*/\1/p' "$WORK/verify.out")
+  read -r V_WALL V_USER V_SYS V_RSS <"$WORK/verify.time"
+  V_CPU=$(echo "$V_USER + $V_SYS" | bc -l)
+  PER_CPU=$(echo "$ENTRIES_IN / $V_CPU" | bc -l)
+  PER_WALL=$(echo "$ENTRIES_IN / $(elapsed "$T0" "$T1")" | bc -l)
+  BASE=$([ "$JOBS" = 1 ] && echo "$OSSL1" || echo "$OSSLN")
+  echo "custos-verify --jobs $JOBS: exit $RC, $(tail -1 "$WORK/verify.out")"
+  printf '  %s entries, wall %s s, cpu %.2f s, maxrss %s KiB: %.0f entries/s wall, %.0f per cpu-second\n' \
+    "$ENTRIES_IN" "$V_WALL" "$V_CPU" "$V_RSS" "$PER_WALL" "$PER_CPU"
+  if [ "$JOBS" = 1 ]; then
+    printf '  ratio per cpu-second / openssl 1-thread verify: %.2f (target >= 0.8)\n' "$(echo "$PER_CPU / $BASE" | bc -l)"
+  else
+    printf '  ratio wall / openssl -multi %s verify: %.2f\n' "$NPROC" "$(echo "$PER_WALL / $BASE" | bc -l)"
+  fi
+done
+echo "bundle: $(du -h "$WORK/C0000.bundle" | cut -f1)"
 echo "openssl speed -seconds 3 ed25519 (after):"
 openssl speed -seconds 3 ed25519 2>/dev/null | tail -1 | tee "$WORK/openssl-after.txt"

@@ -7,12 +7,15 @@
 //
 // Exit status: 0 valid, 1 invalid, 2 usage error (bad arguments, unreadable
 // file, malformed key).
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "custos/core/bundle.h"
@@ -42,6 +45,8 @@ constexpr std::string_view kUsageText =
     "  --key VKEY        trust VKEY for checkpoints and custody entries\n"
     "  --log-key VKEY    trust VKEY for checkpoints only\n"
     "  --entry-key VKEY  trust VKEY for custody entries only\n"
+    "  --jobs N          check entry signatures on N threads (default: the\n"
+    "                    number of cores, at most 8; the output is the same)\n"
     "  --help            show this text\n"
     "\n"
     "VKEY is a C2SP verifier key (name+keyid+base64) or a file holding one or\n"
@@ -142,10 +147,11 @@ int VerifyNote(const std::string& path, const std::vector<NoteVerifier>& keys) {
 }
 
 int VerifyBundleFile(const std::string& path, const std::vector<NoteVerifier>& log_keys,
-                     const std::vector<NoteVerifier>& entry_keys) {
+                     const std::vector<NoteVerifier>& entry_keys, unsigned jobs) {
   std::string bytes, error;
   if (!ReadFile(path, size_t{4} << 30, &bytes, &error)) return Usage(error);
-  const custos::core::BundleReport report = custos::core::VerifyBundle(bytes, log_keys, entry_keys);
+  const custos::core::BundleReport report =
+      custos::core::VerifyBundle(bytes, log_keys, entry_keys, jobs);
   size_t failed = 0;
   for (const std::string& line : report.Lines()) {
     std::cout << line << "\n";
@@ -168,6 +174,7 @@ int VerifyBundleFile(const std::string& path, const std::vector<NoteVerifier>& l
 int main(int argc, char** argv) {
   std::vector<std::string> positional;
   std::vector<NoteVerifier> log_keys, entry_keys;
+  unsigned jobs = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -178,7 +185,8 @@ int main(int argc, char** argv) {
     if (arg.starts_with("--")) {
       const size_t eq = arg.find('=');
       option = arg.substr(0, eq);
-      if (option != "--key" && option != "--log-key" && option != "--entry-key") {
+      if (option != "--key" && option != "--log-key" && option != "--entry-key" &&
+          option != "--jobs") {
         return Usage("unknown option " + option);
       }
       if (eq != std::string::npos) {
@@ -187,6 +195,15 @@ int main(int argc, char** argv) {
         value = argv[++i];
       } else {
         return Usage(option + " needs a value");
+      }
+      if (option == "--jobs") {
+        unsigned n = 0;
+        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+        if (ec != std::errc() || end != value.data() + value.size() || n < 1 || n > 64) {
+          return Usage("--jobs needs a whole number from 1 to 64");
+        }
+        jobs = n;
+        continue;
       }
       std::vector<NoteVerifier> keys;
       std::string error;
@@ -206,5 +223,5 @@ int main(int argc, char** argv) {
   if (positional.size() != 1) return Usage("expected one BUNDLE (or: note FILE)");
   if (log_keys.empty()) return Usage("no key trusted for the checkpoint (--key or --log-key)");
   if (entry_keys.empty()) return Usage("no key trusted for entries (--key or --entry-key)");
-  return VerifyBundleFile(positional[0], log_keys, entry_keys);
+  return VerifyBundleFile(positional[0], log_keys, entry_keys, jobs);
 }

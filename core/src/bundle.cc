@@ -1,9 +1,11 @@
 #include "custos/core/bundle.h"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include "custos/core/canonical_json.h"
 #include "custos/core/checkpoint.h"
@@ -186,8 +188,9 @@ namespace {
 
 class Verifier {
  public:
-  Verifier(std::span<const NoteVerifier> log_keys, std::span<const NoteVerifier> entry_keys)
-      : log_keys_(log_keys), entry_keys_(entry_keys) {}
+  Verifier(std::span<const NoteVerifier> log_keys, std::span<const NoteVerifier> entry_keys,
+           unsigned threads)
+      : log_keys_(log_keys), entry_keys_(entry_keys), threads_(std::max(threads, 1u)) {}
 
   BundleReport Run(std::string_view bundle);
 
@@ -212,6 +215,7 @@ class Verifier {
 
   std::span<const NoteVerifier> log_keys_;
   std::span<const NoteVerifier> entry_keys_;
+  const unsigned threads_;
   BundleReport report_;
 
   const std::string* manifest_ = nullptr;
@@ -322,9 +326,27 @@ void Verifier::CheckManifestJson() {
 }
 
 void Verifier::CheckEntries() {
+  // The signatures (nearly all of a verification's work) on threads_
+  // threads; the results are then reported in order.
+  std::vector<const std::string*> notes;
+  for (const auto& [pos, note] : notes_) notes.push_back(note);
+  std::vector<std::optional<Result<SignedCustodyEntry>>> results(notes.size());
+  std::atomic<size_t> next{0};
+  const auto work = [&] {
+    for (size_t i = next.fetch_add(1); i < notes.size(); i = next.fetch_add(1)) {
+      results[i].emplace(OpenCustodyNote(*notes[i], entry_keys_));
+    }
+  };
+  {
+    std::vector<std::jthread> helpers;
+    const size_t extra = std::min<size_t>(threads_, std::max<size_t>(notes.size(), 1)) - 1;
+    for (size_t t = 0; t < extra; ++t) helpers.emplace_back(work);
+    work();
+  }
+  size_t i = 0;
   for (const auto& [pos, note] : notes_) {
     const std::string name = "entry " + std::to_string(pos) + " signature";
-    auto opened = OpenCustodyNote(*note, entry_keys_);
+    Result<SignedCustodyEntry> opened = std::move(*results[i++]);
     if (opened.ok()) {
       std::string who;
       for (const NoteSignature& s : opened->signatures) who += (who.empty() ? "" : ", ") + s.name;
@@ -479,8 +501,8 @@ BundleReport Verifier::Run(std::string_view bundle) {
 }  // namespace
 
 BundleReport VerifyBundle(std::string_view bundle, std::span<const NoteVerifier> log_keys,
-                          std::span<const NoteVerifier> entry_keys) {
-  return Verifier(log_keys, entry_keys).Run(bundle);
+                          std::span<const NoteVerifier> entry_keys, unsigned threads) {
+  return Verifier(log_keys, entry_keys, threads).Run(bundle);
 }
 
 }  // namespace custos::core

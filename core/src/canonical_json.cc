@@ -222,6 +222,11 @@ Result<std::string> FormatJsonNumber(double value) {
   return out;
 }
 
+Status AppendCanonicalJsonString(std::string_view utf8, const std::string& where,
+                                 std::string* out) {
+  return AppendString(utf8, where, out);
+}
+
 Result<std::string> CanonicalJson(const nlohmann::json& value) {
   std::string out;
   CUSTOS_RETURN_IF_ERROR(Append(value, "", &out));

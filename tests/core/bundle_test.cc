@@ -47,7 +47,13 @@ class BundleTest : public ::testing::Test {
   BundleReport Verify(const std::string& bytes) {
     std::vector<NoteVerifier> log_keys = {b.log.log_signer().verifier()};
     std::vector<NoteVerifier> entry_keys = {b.log.entry_signer().verifier()};
-    return VerifyBundle(bytes, log_keys, entry_keys);
+    // Every check, good or tampered, on one thread and on three: the
+    // report must not depend on the number.
+    BundleReport one = VerifyBundle(bytes, log_keys, entry_keys, 1);
+    BundleReport three = VerifyBundle(bytes, log_keys, entry_keys, 3);
+    EXPECT_EQ(Dump(one), Dump(three));
+    EXPECT_EQ(one.valid, three.valid);
+    return three;
   }
   // Applies `tamper` to the unzipped files and verifies the result.
   BundleReport Tampered(const std::function<void(Files&)>& tamper) {

@@ -4,6 +4,7 @@
 
 #include <functional>
 
+#include "custos/core/canonical_json.h"
 #include "custos/core/crypto.h"
 
 namespace custos::core {
@@ -39,6 +40,43 @@ TEST(CustodyEntryTest, SerialisesToExactCanonicalJson) {
                 "\"}],\"event\":\"seizure\",\"location\":\"Port of Genoa\",\"notes\":\"Crate 7, "
                 "line 2\\n\\\"as found\\\"\",\"prev\":null,\"seq\":0,\"time\":\"2024-05-01T12:00:"
                 "00Z\",\"v\":1}");
+}
+
+TEST(CustodyEntryTest, DirectSerialiserEqualsGenericCanonicalJson) {
+  // CanonicalCustodyJson writes the members itself; it must give exactly
+  // CanonicalJson(CustodyEntryToJson(e)) for every shape of entry.
+  std::vector<CustodyEntry> entries;
+  entries.push_back(Seizure());
+  CustodyEntry full = Seizure();
+  full.seq = 41;
+  full.prev = Sha256Hex("previous");
+  full.event = CustodyEvent::kRepatriation;
+  full.record_sha256 = Sha256Hex("record");
+  full.documents.push_back({Sha256Hex("photo"), "image/jpeg"});
+  entries.push_back(full);
+  CustodyEntry odd = Seizure();
+  odd.documents.clear();
+  odd.actor = "Muse\u0301e \"du\" Louvre \\ \u00c9tat / \U0001F600";
+  odd.location = "Napoli";
+  odd.notes = "line one\nnext \"q\" \\ back / slash \u00e9 sep";
+  odd.seq = 9007199254740991ull;  // 2^53 - 1, the largest accepted
+  odd.prev = Sha256Hex("x");
+  entries.push_back(odd);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    auto direct = CanonicalCustodyJson(entries[i]);
+    ASSERT_TRUE(direct.ok()) << i << ": " << direct.status().ToString();
+    auto j = CustodyEntryToJson(entries[i]);
+    ASSERT_TRUE(j.ok()) << i;
+    auto generic = CanonicalJson(*j);
+    ASSERT_TRUE(generic.ok()) << i;
+    EXPECT_EQ(*direct, *generic) << "entry " << i;
+  }
+  CustodyEntry big = Seizure();
+  big.seq = 9007199254740992ull;
+  EXPECT_FALSE(CanonicalCustodyJson(big).ok());
+  CustodyEntry bad = Seizure();
+  bad.notes = "\xff";
+  EXPECT_FALSE(CanonicalCustodyJson(bad).ok());
 }
 
 TEST(CustodyEntryTest, RoundTripsThroughJson) {

@@ -101,8 +101,9 @@ struct BundleReport {
 //   "record hash"             record.json matches the last repatriation
 //                             entry's record_sha256 (skipped without one)
 //   "document H hash"         documents/H hashes to H and an entry lists H
-// Never fails as a call: problems are failed checks.
+// Never fails as a call: problems are failed checks. The entry signatures
+// are checked on `threads` threads (the report is the same for any number).
 BundleReport VerifyBundle(std::string_view bundle, std::span<const NoteVerifier> log_keys,
-                          std::span<const NoteVerifier> entry_keys);
+                          std::span<const NoteVerifier> entry_keys, unsigned threads = 1);
 
 }  // namespace custos::core

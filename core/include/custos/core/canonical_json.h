@@ -39,6 +39,13 @@ inline constexpr std::uint64_t kMaxCanonicalJsonInteger = 9007199254740992ull;
 // Returns the canonical serialisation of `value` (UTF-8, no trailing newline).
 Result<std::string> CanonicalJson(const nlohmann::json& value);
 
+// Appends `utf8` as a canonical JSON string (quoted and escaped as above),
+// for serialisers of a fixed schema that write their members in canonical
+// order themselves. InvalidArgument, naming `where`, when it is not
+// well-formed UTF-8; `out` is then unchanged.
+Status AppendCanonicalJsonString(std::string_view utf8, const std::string& where,
+                                 std::string* out);
+
 // Formats a finite double the way ECMAScript's Number.prototype.toString does
 // (RFC 8785 section 3.2.2.3). InvalidArgument for NaN or infinities.
 Result<std::string> FormatJsonNumber(double value);
