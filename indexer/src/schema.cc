@@ -125,12 +125,32 @@ Xapian::Stem StemmerFor(std::string_view language) {
 
 namespace {
 
-void CollectStrings(const nlohmann::json& j, std::string& out) {
+// The period dates the provenance parser derives from date_text (ISO days):
+// the year is in date_text already, and the rest only adds "01" and "31".
+bool IsDerivedDateKey(std::string_view key) {
+  return key == "begin_of_the_begin" || key == "end_of_the_begin" || key == "begin_of_the_end" ||
+         key == "end_of_the_end";
+}
+
+// Appends the strings of the structured provenance that `text_lower` (the
+// provenance text, lower-cased) does not already hold, one per line. Every
+// save derives the structure from the text or the text from the structure
+// (core::DeriveArtifactFields), so each period's raw text, party, place,
+// date text and phrase are usually substrings of the text, indexed with it;
+// indexing them again doubled the provenance terms of a record and was about
+// a tenth of the work of indexing it, without finding anything more.
+void CollectNewStrings(const nlohmann::json& j, const std::string& text_lower, std::string& out) {
   if (j.is_string()) {
-    out += j.get_ref<const std::string&>();
+    const std::string& s = j.get_ref<const std::string&>();
+    if (s.empty() || text_lower.find(Lower(s)) != std::string::npos) return;
+    out += s;
     out += '\n';
-  } else if (j.is_array() || j.is_object()) {
-    for (const auto& v : j) CollectStrings(v, out);
+  } else if (j.is_object()) {
+    for (const auto& [key, v] : j.items()) {
+      if (!IsDerivedDateKey(key)) CollectNewStrings(v, text_lower, out);
+    }
+  } else if (j.is_array()) {
+    for (const auto& v : j) CollectNewStrings(v, text_lower, out);
   }
 }
 
@@ -195,7 +215,7 @@ BuiltDocument BuildDocument(const core::IndexedArtifact& in, Xapian::TermGenerat
   for (const auto& t : a.techniques) text(t, 1, nullptr);
   text(a.provenance_text, 1, kProvenance);
   std::string parties;
-  CollectStrings(a.provenance, parties);
+  CollectNewStrings(a.provenance, Lower(a.provenance_text), parties);
   text(parties, 1, kProvenance);
   // Further names of the record's parties (curator aliases, other spellings
   // of a merged party): searching any of them finds the record.

@@ -16,7 +16,9 @@
 namespace custos::indexer::schema {
 
 // 2: the party facet (issue 9).
-inline constexpr std::string_view kSchemaVersion = "2";
+// 3: strings of the structured provenance that the provenance text holds
+//    are not indexed a second time.
+inline constexpr std::string_view kSchemaVersion = "3";
 inline constexpr char kMetaLastSeq[] = "custos:last_seq";
 inline constexpr char kMetaSchema[] = "custos:schema";
 

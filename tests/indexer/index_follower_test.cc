@@ -41,6 +41,30 @@ std::string StoredSeqMetadata(const std::filesystem::path& index_dir, const std:
   return db.get_metadata("custos:last_seq");
 }
 
+// Passes everything on to a real index and notes the size of each batch.
+class BatchRecordingIndex final : public core::SearchIndex {
+ public:
+  explicit BatchRecordingIndex(core::SearchIndex& inner) : inner_(inner) {}
+  core::Status ApplyBatch(const core::IndexBatch& batch) override {
+    sizes.push_back(static_cast<int>(batch.upserts.size() + batch.deletes.size()));
+    return inner_.ApplyBatch(batch);
+  }
+  core::Result<int64_t> LastAppliedSeq() const override { return inner_.LastAppliedSeq(); }
+  core::Result<core::SearchResults> Search(const core::SearchQuery& query) const override {
+    return inner_.Search(query);
+  }
+  core::Result<std::vector<core::SearchHit>> Similar(std::string_view id, int n,
+                                                     bool include_restricted) const override {
+    return inner_.Similar(id, n, include_restricted);
+  }
+  core::Result<int64_t> DocumentCount() const override { return inner_.DocumentCount(); }
+
+  std::vector<int> sizes;
+
+ private:
+  core::SearchIndex& inner_;
+};
+
 TEST(IndexFollowerTest, StoresLastSeqWithTheBatchAndResumesAfterACrash) {
   TempDir dir;
   const auto index_dir = dir.path / "index";
@@ -58,6 +82,7 @@ TEST(IndexFollowerTest, StoresLastSeqWithTheBatchAndResumesAfterACrash) {
     ASSERT_TRUE(index.ok());
     FollowerOptions opts;
     opts.batch_size = 3;
+    opts.max_batch_size = 3;  // batches of exactly 3, even in a backlog
     IndexFollower follower(store, **index, opts);
     auto r = follower.CatchUp();
     ASSERT_FALSE(r.ok());
@@ -88,6 +113,92 @@ TEST(IndexFollowerTest, StoresLastSeqWithTheBatchAndResumesAfterACrash) {
   EXPECT_EQ(*follower.CatchUp(), 0);
   (*index)->CloseWriter();
   EXPECT_EQ(StoredSeqMetadata(index_dir, (*index)->CurrentGeneration()), "12");
+}
+
+TEST(IndexFollowerTest, ABacklogIsCommittedInGrowingBatchesAndLiveChangesAtOnce) {
+  TempDir dir;
+  const auto index_dir = dir.path / "index";
+  fakes::InMemoryRecordStore store;
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(
+        store
+            .CreateArtifact(
+                MakeArtifact("b" + std::to_string(i), "Alabastron no" + std::to_string(i)), "t")
+            .ok());
+  }
+  auto index = XapianSearchIndex::Open(index_dir.string());
+  ASSERT_TRUE(index.ok());
+  BatchRecordingIndex recording(**index);
+  FollowerOptions opts;
+  opts.batch_size = 4;
+  opts.max_batch_size = 32;
+  IndexFollower follower(store, recording, opts);
+  auto r = follower.CatchUp();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(*r, 100);
+  // Doubling while every read comes back full; the rest in the last one.
+  EXPECT_EQ(recording.sizes, (std::vector<int>{4, 8, 16, 32, 32, 8}));
+  EXPECT_EQ(*(*index)->LastAppliedSeq(), *store.LastChangeSeq());
+  EXPECT_EQ(*(*index)->DocumentCount(), 100);
+  EXPECT_EQ(Total(**index, "alabastron"), 100);
+  for (int i : {0, 3, 4, 50, 91, 92, 99}) {
+    EXPECT_EQ(Total(**index, "no" + std::to_string(i)), 1) << i;
+  }
+
+  // Live changes start from batch_size again and are committed at once.
+  recording.sizes.clear();
+  ASSERT_TRUE(store.CreateArtifact(MakeArtifact("live1", "Live lekythos"), "t").ok());
+  ASSERT_TRUE(store.CreateArtifact(MakeArtifact("live2", "Live lekythos"), "t").ok());
+  EXPECT_EQ(*follower.CatchUp(), 2);
+  EXPECT_EQ(recording.sizes, (std::vector<int>{2}));
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(store.CreateArtifact(MakeArtifact("more" + std::to_string(i), "Pyxis"), "t").ok());
+  }
+  EXPECT_EQ(*follower.CatchUp(), 5);
+  EXPECT_EQ(recording.sizes, (std::vector<int>{2, 4, 1}));
+  EXPECT_EQ(Total(**index, "lekythos"), 2);
+  EXPECT_EQ(Total(**index, "pyxis"), 5);
+  (*index)->CloseWriter();
+  EXPECT_EQ(StoredSeqMetadata(index_dir, (*index)->CurrentGeneration()),
+            std::to_string(*store.LastChangeSeq()));
+}
+
+TEST(IndexFollowerTest, AFailedReadAheadLeavesTheBatchBeingIndexedCommitted) {
+  TempDir dir;
+  const auto index_dir = dir.path / "index";
+  FlakyStore store;
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(store
+                    .CreateArtifact(
+                        MakeArtifact("r" + std::to_string(i), "Rhyton " + std::to_string(i)), "t")
+                    .ok());
+  }
+  // r0-r1 are indexed while r2-r5, the next (doubled) batch, are read: r4
+  // cannot be.
+  store.fail_id = "r4";
+  {
+    auto index = XapianSearchIndex::Open(index_dir.string());
+    ASSERT_TRUE(index.ok());
+    FollowerOptions opts;
+    opts.batch_size = 2;
+    opts.max_batch_size = 8;
+    IndexFollower follower(store, **index, opts);
+    auto r = follower.CatchUp();
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), core::StatusCode::kIOError);
+    EXPECT_EQ(*(*index)->LastAppliedSeq(), 2);
+    EXPECT_EQ(*(*index)->DocumentCount(), 2);
+    EXPECT_EQ(follower.applied(), 2);
+  }
+  store.fail_id.clear();
+  auto index = XapianSearchIndex::Open(index_dir.string());
+  ASSERT_TRUE(index.ok());
+  IndexFollower follower(store, **index);
+  auto r = follower.CatchUp();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(*r, 8);
+  EXPECT_EQ(Total(**index, "rhyton"), 10);
+  EXPECT_EQ(*(*index)->LastAppliedSeq(), 10);
 }
 
 TEST(IndexFollowerTest, RepeatedChangesOfOneRecordIndexItsLatestState) {

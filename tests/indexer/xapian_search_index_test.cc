@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <string>
 #include <vector>
@@ -530,6 +531,56 @@ TEST_F(XapianSearchIndexTest, ResultsRenderAsJson) {
   EXPECT_EQ(j["facets"]["status"]["in_litigation"], 1);
   EXPECT_FALSE(j.contains("suggestion"));
   EXPECT_NO_THROW(j.dump());
+}
+
+// Spelling data counts each public record that has a word once, however
+// the batches that brought the changes were cut (a batch sums its changes
+// before writing them).
+TEST(XapianSearchIndexSpellingTest, FrequenciesFollowPublicRecordsWithinAndAcrossBatches) {
+  TempDir dir;
+  const auto index_dir = dir.path / "index";
+  auto index = XapianSearchIndex::Open(index_dir.string());
+  ASSERT_TRUE(index.ok());
+  auto item = [](std::string id, std::string title, bool restricted) {
+    core::IndexedArtifact it{MakeArtifact(std::move(id), std::move(title)), {}, {}};
+    if (restricted) it.artifact.visibility = core::Visibility::kRestricted;
+    return it;
+  };
+  auto frequency = [&](const std::string& word) {
+    (*index)->CloseWriter();
+    Xapian::Database db((index_dir / (*index)->CurrentGeneration()).string());
+    Xapian::TermIterator t = db.spellings_begin();
+    t.skip_to(word);
+    return t != db.spellings_end() && *t == word ? t.get_termfreq() : Xapian::doccount{0};
+  };
+
+  core::IndexBatch first;
+  first.upserts = {item("a", "amphora krater", false), item("b", "amphora", false),
+                   item("c", "amphora", true)};
+  first.last_seq = 3;
+  ASSERT_TRUE((*index)->ApplyBatch(first).ok());
+  EXPECT_EQ(frequency("amphora"), 2u);
+  EXPECT_EQ(frequency("krater"), 1u);
+
+  // a loses the word, b goes, c becomes public; d is written twice in one
+  // batch and e is added and deleted in it.
+  core::IndexBatch second;
+  second.upserts = {item("a", "krater", false), item("c", "amphora", false),
+                    item("d", "lekythos", false), item("d", "lekythos pyxis", false),
+                    item("e", "rhyton", false)};
+  second.deletes = {"b"};
+  second.last_seq = 9;
+  ASSERT_TRUE((*index)->ApplyBatch(second).ok());
+  core::IndexBatch third;
+  third.deletes = {"e"};
+  third.last_seq = 10;
+  ASSERT_TRUE((*index)->ApplyBatch(third).ok());
+  EXPECT_EQ(frequency("amphora"), 1u);
+  EXPECT_EQ(frequency("krater"), 1u);
+  EXPECT_EQ(frequency("lekythos"), 1u);
+  EXPECT_EQ(frequency("pyxis"), 1u);
+  EXPECT_EQ(frequency("rhyton"), 0u);
+  EXPECT_EQ(*(*index)->LastAppliedSeq(), 10);
 }
 
 }  // namespace

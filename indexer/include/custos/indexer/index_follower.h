@@ -9,9 +9,20 @@
 // seq, so nothing committed to the store is lost; re-applying a change is
 // harmless because records are re-read.
 //
+// Batches adapt to the backlog. A Xapian commit merges the buffered
+// postings into the on-disk B-trees, rewriting their blocks, and syncs them:
+// catching up 10,000 imported records in batches of 1,000, the server wrote 264 MB,
+// against 139 MB when batches grow to 10,000, and the commits get dearer as
+// the index grows. So while a round keeps finding full batches it doubles
+// the batch, up to max_batch_size, and a round starts at batch_size again:
+// live changes (a few rows) are committed as soon as they are read. While a
+// backlog is worked off, the next batch is read on a helper thread as the
+// current one is indexed.
+//
 // Thread-safety: CatchUp, Notify, Start and Stop may be called from any
-// thread; catch-ups are serialised by an internal mutex. The store and index
-// must outlive the follower (it holds references).
+// thread; catch-ups are serialised by an internal mutex. CatchUp calls the
+// store and the providers from a helper thread too (one call at a time).
+// The store and index must outlive the follower (it holds references).
 #pragma once
 
 #include <atomic>
@@ -42,7 +53,15 @@ using PartyNamesProvider =
     std::function<core::Result<std::vector<std::string>>(const core::Artifact& artifact)>;
 
 struct FollowerOptions {
-  int batch_size = 1000;  // change-feed rows per commit
+  // Change-feed rows in the first commit of a round; doubled after each full
+  // batch up to max_batch_size (raised to batch_size when smaller). The
+  // upper bound also bounds memory: a batch holds its records until its
+  // commit (two batches are held while the next is read ahead; 10,000
+  // imported records took the server's peak RSS from 210 to 342 MiB), and
+  // Xapian buffers postings for up to 10,000 documents
+  // (XAPIAN_FLUSH_THRESHOLD) before writing them out anyway.
+  int batch_size = 1000;
+  int max_batch_size = 10000;
   std::chrono::milliseconds poll_interval{200};
   DocumentTextProvider documents;  // optional
   PartyNamesProvider party_names;  // optional
@@ -82,6 +101,15 @@ class IndexFollower {
   int64_t applied() const { return applied_.load(); }
 
  private:
+  // Change rows after `after` (at most `limit`) and the records they name,
+  // read after options_.prepare ran. rows == 0 when the feed has nothing
+  // newer; full when it returned `limit` rows (more are probably waiting).
+  struct PendingBatch {
+    int64_t rows = 0;
+    bool full = false;
+    core::IndexBatch batch;
+  };
+  core::Result<PendingBatch> ReadBatch(int64_t after, int limit);
   void Run();
 
   const core::RecordStore& store_;

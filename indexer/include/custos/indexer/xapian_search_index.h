@@ -19,7 +19,8 @@
 //   | maker                          | A + unprefixed         | maker:        |
 //   | materials[]                    | XM + unprefixed        | material:     |
 //   | provenance_text, provenance[]  | XP + unprefixed        | provenance:   |
-//   |   (every string value of the structured periods: party names, places) |
+//   |   (of the structured periods, only strings the text does not hold,  |
+//   |   such as method and certainty names; not the derived ISO dates)      |
 //   | document text (public pages)   | XD + unprefixed        | doc:          |
 //   | identifiers[].value            | XI + unprefixed        |               |
 //   | description, inscriptions,     | unprefixed             |               |
