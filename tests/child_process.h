@@ -19,6 +19,13 @@ class ChildProcess {
  public:
   // Starts `argv[0]` with `argv`; stdout is captured, stderr inherited.
   explicit ChildProcess(std::vector<std::string> argv) {
+    // Everything the child needs is built before fork(): after forking a
+    // multithreaded test process the child may only make async-signal-safe
+    // calls. (It used to build this vector in the child; a malloc lock held
+    // by another thread at the fork then hung the child forever.)
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
     int fds[2];
     if (pipe(fds) != 0) return;
     pid_ = fork();
@@ -26,9 +33,6 @@ class ChildProcess {
       dup2(fds[1], STDOUT_FILENO);
       close(fds[0]);
       close(fds[1]);
-      std::vector<char*> args;
-      for (auto& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
       execv(args[0], args.data());
       _exit(127);
     }
@@ -46,6 +50,7 @@ class ChildProcess {
   ChildProcess& operator=(const ChildProcess&) = delete;
 
   bool started() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
 
   // Reads stdout until a line contains `needle`; returns that line, or
   // nullopt on timeout or end of output. Everything read is kept in output().
@@ -103,7 +108,14 @@ class ChildProcess {
 // Runs a command to completion and returns its stdout (exit code in *code).
 inline std::string RunCommand(std::vector<std::string> argv, int* code) {
   ChildProcess p(std::move(argv));
-  p.WaitForLine("\x01never\x01", 120000);
+  p.WaitForLine("\x01never\x01", 120000);  // until end of output, or 2 minutes
+  // Still running (looked at without reaping it)? Then it hangs: kill it,
+  // so that the test fails instead of waiting forever.
+  siginfo_t info{};
+  if (waitid(P_PID, static_cast<id_t>(p.pid()), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+      info.si_pid == 0) {
+    p.Signal(SIGKILL);
+  }
   *code = p.Wait();
   return p.output();
 }
