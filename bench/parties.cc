@@ -25,6 +25,7 @@
 #include "custos/archive/sqlite_record_store.h"
 #include "custos/core/artifact_derive.h"
 #include "custos/core/clock.h"
+#include "parties.h"  // web/src: the party API's JSON
 
 namespace {
 
@@ -143,30 +144,8 @@ int main(int argc, char** argv) {
       nodes_total += n->nodes.size();
       edges_total += n->edges.size();
       truncated += n->truncated || n->edges_truncated;
-      // The reply body as api_parties.cc builds it.
-      nlohmann::json j = {{"center", id},
-                          {"depth", 2},
-                          {"nodes", nlohmann::json::array()},
-                          {"edges", nlohmann::json::array()}};
-      for (size_t k = 0; k < n->nodes.size(); ++k) {
-        const auto& s = n->nodes[k];
-        j["nodes"].push_back({{"id", s.id},
-                              {"name", s.name},
-                              {"kind", s.kind},
-                              {"artifacts", s.artifacts},
-                              {"flagged_artifacts", s.flagged_artifacts},
-                              {"first_year", s.first_year.value_or(0)},
-                              {"last_year", s.last_year.value_or(0)},
-                              {"depth", n->depth[k]}});
-      }
-      for (const auto& e : n->edges) {
-        j["edges"].push_back({{"from", e.from},
-                              {"to", e.to},
-                              {"transfers", e.transfers},
-                              {"flagged", e.flagged},
-                              {"artifact_count", e.artifact_count},
-                              {"artifacts", e.artifacts}});
-      }
+      // The reply body, by the API's own serialiser.
+      const nlohmann::json j = custos::web::PartyNetworkJson(*n, 2);
       bytes += j.dump().size();
       json_ms.push_back(Ms(Clock::now() - q0));
     }
