@@ -1,11 +1,18 @@
 #include "custos/indexer/index_follower.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <future>
 #include <optional>
 #include <system_error>
 #include <unordered_set>
+#include <utility>
 
 #include "custos/indexer/xapian_search_index.h"
 #include "generations.h"
@@ -165,12 +172,49 @@ Result<RebuildStats> RebuildIndex(const std::string& index_dir, const core::Reco
   return RebuildIndex(index_dir, store, options);
 }
 
+namespace {
+
+// An exclusive flock on index_dir/REBUILD.lock for the life of the object.
+// Two rebuilds of one index (two `custos reindex`, or one beside a server
+// rebuilding an index of an older schema) would pick the same next
+// generation and write into it together; the second one is refused instead.
+// The kernel drops the lock when the process dies, so a killed rebuild
+// leaves nothing to clean up by hand.
+class RebuildLock {
+ public:
+  static Result<RebuildLock> Acquire(const std::filesystem::path& index_dir) {
+    const std::string path = (index_dir / kRebuildLockFile).string();
+    RebuildLock lock(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+    if (lock.fd_ < 0) return Status::IOError("cannot open " + path + ": " + std::strerror(errno));
+    if (::flock(lock.fd_, LOCK_EX | LOCK_NB) != 0) {
+      if (errno == EWOULDBLOCK) {
+        return Status::Unavailable("another rebuild of " + index_dir.string() +
+                                   " is running (it holds " + path + "); wait for it to finish");
+      }
+      return Status::IOError("cannot lock " + path + ": " + std::strerror(errno));
+    }
+    return lock;
+  }
+  RebuildLock(RebuildLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  RebuildLock& operator=(RebuildLock&&) = delete;
+  ~RebuildLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+ private:
+  explicit RebuildLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+}  // namespace
+
 Result<RebuildStats> RebuildIndex(const std::string& index_dir, const core::RecordStore& store,
                                   const FollowerOptions& options) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(index_dir, ec);
   if (ec) return Status::IOError("cannot create " + index_dir + ": " + ec.message());
+  CUSTOS_ASSIGN_OR_RETURN(RebuildLock lock, RebuildLock::Acquire(index_dir));
   Result<std::string> previous = generations::ReadCurrent(index_dir);
   if (!previous.ok() && previous.status().code() != core::StatusCode::kNotFound) {
     return previous.status();

@@ -1,5 +1,9 @@
 #include "custos/indexer/index_follower.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 #include <xapian.h>
 
@@ -372,6 +376,38 @@ TEST(RebuildIndexTest, SwapsInANewGenerationWhileReadersKeepAnswering) {
   EXPECT_EQ(Total(**index, "kithara", false), 1);
   EXPECT_EQ(Total(**index, "bull", false), 0);
   EXPECT_EQ(Total(**index, "bull", true), 1);
+}
+
+TEST(RebuildIndexTest, ASecondRebuildWhileOneRunsIsRefusedAndChangesNothing) {
+  TempDir dir;
+  const auto index_dir = dir.path / "index";
+  fakes::InMemoryRecordStore store;
+  ASSERT_TRUE(store.CreateArtifact(MakeArtifact("one", "Bronze figurine"), "t").ok());
+  auto first = RebuildIndex(index_dir.string(), store);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->generation, "gen-1");
+
+  // Another process's rebuild holds the lock, as RebuildIndex does.
+  const std::string lock_path = (index_dir / kRebuildLockFile).string();
+  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  auto refused = RebuildIndex(index_dir.string(), store);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), core::StatusCode::kUnavailable);
+  EXPECT_NE(refused.status().message().find("another rebuild"), std::string::npos)
+      << refused.status().ToString();
+  EXPECT_FALSE(std::filesystem::exists(index_dir / "gen-2"));
+  auto index = XapianSearchIndex::Open(index_dir.string());
+  ASSERT_TRUE(index.ok());
+  EXPECT_EQ((*index)->CurrentGeneration(), "gen-1");
+
+  // Once it is released (or its process dies), the next rebuild runs.
+  ::close(fd);
+  auto second = RebuildIndex(index_dir.string(), store);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->generation, "gen-2");
+  EXPECT_EQ(Total(**index, "figurine"), 1);
 }
 
 TEST(RebuildIndexTest, BuildsAFreshIndexWhenNoneExists) {

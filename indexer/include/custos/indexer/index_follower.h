@@ -127,6 +127,9 @@ class IndexFollower {
   std::atomic<int64_t> applied_{0};
 };
 
+// The lock file RebuildIndex holds (flock, exclusive) under the index dir.
+inline constexpr char kRebuildLockFile[] = "REBUILD.lock";
+
 struct RebuildStats {
   std::string generation;  // the new live generation ("gen-4")
   int64_t last_seq = 0;    // change-feed seq the new generation is built to
@@ -139,7 +142,10 @@ struct RebuildStats {
 // the previous one. Processes and XapianSearchIndex objects that have the
 // index open move to the new generation on their next call; a running
 // follower then catches up from the new generation's stored seq. Blocks for
-// the whole rebuild. Errors: IOError, and the store's errors.
+// the whole rebuild. One rebuild of an index runs at a time: it holds an
+// flock on index_dir/REBUILD.lock, and another one meanwhile fails at once
+// with Unavailable, changing nothing. Errors: Unavailable, IOError, and the
+// store's errors.
 core::Result<RebuildStats> RebuildIndex(const std::string& index_dir,
                                         const core::RecordStore& store,
                                         const DocumentTextProvider& documents = {});
