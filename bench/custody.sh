@@ -4,6 +4,7 @@
 # `openssl speed ed25519` sign/s and verify/s measured in the same run.
 #
 #   BUILD=/work/build-bench WORK=/work/bench-data bench/custody.sh [ENTRIES=10000]
+#   VERIFY_ONLY=1 ROUNDS=5 ... bench/custody.sh   # only the custos-verify part
 # The 1-client run appends ENTRIES entries to artifact C0000 (that is also
 # the artifact whose bundle is verified); the 16-client run appends to
 # C0001..C0016, one artifact per client, for SECS16 seconds.
@@ -16,6 +17,9 @@ DATA=$WORK/data-custody
 trap stop_server EXIT
 
 machine_info
+# VERIFY_ONLY=1: skip the appends and verify the bundle a previous run left
+# in $WORK (C0000.bundle, log.vkey).
+if [ "${VERIFY_ONLY:-0}" != 1 ]; then
 echo "openssl speed -seconds 3 ed25519 (before):"
 openssl speed -seconds 3 ed25519 2>/dev/null | tail -1 | tee "$WORK/openssl-before.txt"
 
@@ -43,34 +47,43 @@ echo "server cpu so far: $(cpu_of "$SRV_PID") s"
 curl -sf -H "Authorization: Bearer $TOKEN" "$URL/api/v1/artifacts/C0000/bundle" -o "$WORK/C0000.bundle"
 curl -sf "$URL/api/v1/log/key" -o "$WORK/log.vkey"
 stop_server
-# custos-verify on one thread (against openssl's one-thread verify/s) and on
-# every core (against `openssl speed -multi`), CPU and wall.
+fi
+# custos-verify on one thread against openssl's one-thread verify/s, in
+# ROUNDS interleaved pairs (openssl speed, then custos-verify), because the
+# VM's speed drifts by 20-30% within a minute: each round's ratio compares
+# two measurements taken seconds apart, and the median round is the result.
+# Then on every core (wall) against `openssl speed -multi`.
 NPROC=$(nproc)
-openssl speed -seconds 3 ed25519 2>/dev/null | tail -1 >"$WORK/openssl-verify1.txt"
-openssl speed -multi "$NPROC" -seconds 3 ed25519 2>/dev/null | tail -1 >"$WORK/openssl-verifyN.txt"
-OSSL1=$(awk '{print $NF}' "$WORK/openssl-verify1.txt")
-OSSLN=$(awk '{print $NF}' "$WORK/openssl-verifyN.txt")
-echo "openssl speed ed25519 verify/s: 1 thread $OSSL1, -multi $NPROC $OSSLN"
-for JOBS in 1 "$NPROC"; do
-  T0=$(now)
+ROUNDS=${ROUNDS:-5}
+run_verify() {  # run_verify JOBS -> sets ENTRIES_IN V_CPU PER_CPU PER_WALL V_WALL V_RSS RC
+  local t0 t1
+  t0=$(now)
   /usr/bin/time -f "%e %U %S %M" -o "$WORK/verify.time" \
-    "$CUSTOS_VERIFY" --jobs "$JOBS" "$WORK/C0000.bundle" --key "$WORK/log.vkey" >"$WORK/verify.out" 2>&1 && RC=0 || RC=$?
-  T1=$(now)
+    "$CUSTOS_VERIFY" --jobs "$1" "$WORK/C0000.bundle" --key "$WORK/log.vkey" >"$WORK/verify.out" 2>&1 && RC=0 || RC=$?
+  t1=$(now)
   ENTRIES_IN=$(sed -n 's/.*bundle format: \([0-9]*\) entries.*/\1/p' "$WORK/verify.out")
   read -r V_WALL V_USER V_SYS V_RSS <"$WORK/verify.time"
   V_CPU=$(echo "$V_USER + $V_SYS" | bc -l)
   PER_CPU=$(echo "$ENTRIES_IN / $V_CPU" | bc -l)
-  PER_WALL=$(echo "$ENTRIES_IN / $(elapsed "$T0" "$T1")" | bc -l)
-  BASE=$([ "$JOBS" = 1 ] && echo "$OSSL1" || echo "$OSSLN")
-  echo "custos-verify --jobs $JOBS: exit $RC, $(tail -1 "$WORK/verify.out")"
-  printf '  %s entries, wall %s s, cpu %.2f s, maxrss %s KiB: %.0f entries/s wall, %.0f per cpu-second\n' \
-    "$ENTRIES_IN" "$V_WALL" "$V_CPU" "$V_RSS" "$PER_WALL" "$PER_CPU"
-  if [ "$JOBS" = 1 ]; then
-    printf '  ratio per cpu-second / openssl 1-thread verify: %.2f (target >= 0.8)\n' "$(echo "$PER_CPU / $BASE" | bc -l)"
-  else
-    printf '  ratio wall / openssl -multi %s verify: %.2f\n' "$NPROC" "$(echo "$PER_WALL / $BASE" | bc -l)"
-  fi
+  PER_WALL=$(echo "$ENTRIES_IN / $(elapsed "$t0" "$t1")" | bc -l)
+}
+RATIOS=()
+for r in $(seq 1 "$ROUNDS"); do
+  OSSL1=$(openssl speed -seconds 2 ed25519 2>/dev/null | tail -1 | awk '{print $NF}')
+  run_verify 1
+  RATIO=$(echo "$PER_CPU / $OSSL1" | bc -l)
+  RATIOS+=("$RATIO")
+  printf 'round %s: openssl 1-thread verify %s/s; custos-verify --jobs 1: exit %s, %s entries, cpu %.2f s, %.0f per cpu-second, ratio %.3f\n' \
+    "$r" "$OSSL1" "$RC" "$ENTRIES_IN" "$V_CPU" "$PER_CPU" "$RATIO"
 done
+echo "custos-verify --jobs 1: $(tail -1 "$WORK/verify.out")"
+printf 'ratio per cpu-second / openssl 1-thread verify, median of %s rounds: %.3f (min %.3f, max %.3f; target >= 0.8)\n' \
+  "$ROUNDS" "$(printf '%s\n' "${RATIOS[@]}" | sort -g | awk '{a[NR]=$1} END{print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')" \
+  "$(printf '%s\n' "${RATIOS[@]}" | sort -g | head -1)" "$(printf '%s\n' "${RATIOS[@]}" | sort -g | tail -1)"
+OSSLN=$(openssl speed -multi "$NPROC" -seconds 3 ed25519 2>/dev/null | tail -1 | awk '{print $NF}')
+run_verify "$NPROC"
+printf 'custos-verify --jobs %s: exit %s, %s entries, wall %s s, cpu %.2f s, maxrss %s KiB: %.0f entries/s wall; openssl speed -multi %s verify %s/s; ratio %.2f\n' \
+  "$NPROC" "$RC" "$ENTRIES_IN" "$V_WALL" "$V_CPU" "$V_RSS" "$PER_WALL" "$NPROC" "$OSSLN" "$(echo "$PER_WALL / $OSSLN" | bc -l)"
 echo "bundle: $(du -h "$WORK/C0000.bundle" | cut -f1)"
 echo "openssl speed -seconds 3 ed25519 (after):"
 openssl speed -seconds 3 ed25519 2>/dev/null | tail -1 | tee "$WORK/openssl-after.txt"

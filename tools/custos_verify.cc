@@ -10,9 +10,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -59,21 +59,30 @@ int Usage(const std::string& why) {
   return kUsage;
 }
 
+// Reads at most `limit` bytes of `path` (a regular file, a pipe or a
+// device), refusing anything larger without reading past the limit.
 bool ReadFile(const std::string& path, size_t limit, std::string* out, std::string* error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     *error = "cannot open " + path;
     return false;
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
+  out->clear();
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    if (out->size() + static_cast<size_t>(in.gcount()) > limit) {
+      *error = path + " is larger than " + std::to_string(limit) + " bytes";
+      return false;
+    }
+    if (out->empty()) {  // one allocation for a regular file
+      std::error_code ec;
+      const auto size = std::filesystem::file_size(path, ec);
+      if (!ec && size <= limit) out->reserve(size);
+    }
+    out->append(chunk, static_cast<size_t>(in.gcount()));
+  }
   if (in.bad()) {
     *error = "cannot read " + path;
-    return false;
-  }
-  *out = std::move(buf).str();
-  if (out->size() > limit) {
-    *error = path + " is larger than " + std::to_string(limit) + " bytes";
     return false;
   }
   return true;

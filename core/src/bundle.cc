@@ -204,7 +204,7 @@ class Verifier {
   void Skip(std::string name, std::string detail) {
     report_.checks.push_back({std::move(name), CheckState::kSkip, std::move(detail)});
   }
-  void CheckFormat(std::vector<ZipEntry>& files);
+  void CheckFormat(std::vector<ZipEntryView>& files);
   void CheckManifest();
   void CheckManifestJson();
   void CheckEntries();
@@ -218,12 +218,12 @@ class Verifier {
   const unsigned threads_;
   BundleReport report_;
 
-  const std::string* manifest_ = nullptr;
-  const std::string* checkpoint_note_ = nullptr;
-  const std::string* record_ = nullptr;
-  std::map<uint64_t, const std::string*> notes_;   // position -> note
-  std::map<uint64_t, const std::string*> proofs_;  // position -> proof text
-  std::map<std::string, const std::string*> documents_;
+  const std::string_view* manifest_ = nullptr;
+  const std::string_view* checkpoint_note_ = nullptr;
+  const std::string_view* record_ = nullptr;
+  std::map<uint64_t, const std::string_view*> notes_;   // position -> note
+  std::map<uint64_t, const std::string_view*> proofs_;  // position -> proof text
+  std::map<std::string, const std::string_view*> documents_;
   std::optional<Checkpoint> checkpoint_;  // parsed, signature checked or not
   bool checkpoint_trusted_ = false;
   // Entries in position order; nullopt where unreadable.
@@ -231,9 +231,9 @@ class Verifier {
   std::map<uint64_t, uint64_t> log_index_;  // position -> log index from its proof
 };
 
-void Verifier::CheckFormat(std::vector<ZipEntry>& files) {
+void Verifier::CheckFormat(std::vector<ZipEntryView>& files) {
   std::vector<std::string> unknown;
-  for (ZipEntry& f : files) {
+  for (ZipEntryView& f : files) {
     const std::string& n = f.name;
     if (n == kBundleManifestName) {
       manifest_ = &f.data;
@@ -328,7 +328,7 @@ void Verifier::CheckManifestJson() {
 void Verifier::CheckEntries() {
   // The signatures (nearly all of a verification's work) on threads_
   // threads; the results are then reported in order.
-  std::vector<const std::string*> notes;
+  std::vector<const std::string_view*> notes;
   for (const auto& [pos, note] : notes_) notes.push_back(note);
   std::vector<std::optional<Result<SignedCustodyEntry>>> results(notes.size());
   std::atomic<size_t> next{0};
@@ -463,7 +463,7 @@ void Verifier::CheckDocuments() {
 }
 
 BundleReport Verifier::Run(std::string_view bundle) {
-  auto files = ReadZip(bundle);
+  auto files = ReadZipViews(bundle);
   if (!files.ok()) {
     Fail("bundle format", files.status().message());
     return std::move(report_);

@@ -35,6 +35,33 @@ std::string Patch(std::string bytes, const std::string& from, const std::string&
 TEST(ZipTest, Crc32MatchesKnownValue) {
   EXPECT_EQ(Crc32("123456789"), 0xCBF43926u);
   EXPECT_EQ(Crc32(""), 0u);
+  EXPECT_EQ(Crc32("The quick brown fox jumps over the lazy dog"), 0x414FA339u);
+}
+
+// The eight-bytes-at-a-time loop against the textbook bit-at-a-time CRC, on
+// every length up to 70 and every start offset within a word.
+TEST(ZipTest, Crc32EqualsBitwiseReferenceAtEveryLengthAndAlignment) {
+  const auto reference = [](std::string_view data) {
+    uint32_t crc = 0xFFFFFFFFu;
+    for (unsigned char ch : data) {
+      crc ^= ch;
+      for (int k = 0; k < 8; ++k) crc = (crc & 1) ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
+    }
+    return crc ^ 0xFFFFFFFFu;
+  };
+  std::string bytes;
+  uint32_t x = 2463534242u;
+  for (int i = 0; i < 80; ++i) {
+    x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+    bytes.push_back(static_cast<char>(x & 0xFF));
+  }
+  const std::string_view all = bytes;
+  for (size_t start = 0; start < 8; ++start) {
+    for (size_t len = 0; start + len <= 78 && len <= 70; ++len) {
+      ASSERT_EQ(Crc32(all.substr(start, len)), reference(all.substr(start, len)))
+          << "start " << start << " length " << len;
+    }
+  }
 }
 
 TEST(ZipTest, RoundTripsFilesInOrder) {

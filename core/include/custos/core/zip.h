@@ -54,6 +54,12 @@ struct ZipEntry {
   std::string data;
 };
 
+// An entry whose data points into the archive bytes it was read from.
+struct ZipEntryView {
+  std::string name;
+  std::string_view data;
+};
+
 struct ZipLimits {
   size_t max_entries = 1'000'000;
   uint64_t max_total_size = uint64_t{4} << 30;  // sum of entry sizes
@@ -62,6 +68,10 @@ struct ZipLimits {
 
 // Parses `archive` into its file entries in central-directory order.
 Result<std::vector<ZipEntry>> ReadZip(std::string_view archive, const ZipLimits& limits = {});
+// The same without copying the data: the entries point into `archive`, which
+// must outlive them (custos-verify checks a bundle where it lies).
+Result<std::vector<ZipEntryView>> ReadZipViews(std::string_view archive,
+                                               const ZipLimits& limits = {});
 
 // True when `name` is a safe relative path ("a/b.txt"): UTF-8, no control
 // characters or backslash, no empty, "." or ".." component, not absolute.
