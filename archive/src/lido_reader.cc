@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "custos/archive/xml_ptr.h"
 #include "custos/core/crypto.h"
 
 #ifndef CUSTOS_LIDO_SCHEMA_DIR
@@ -20,19 +21,12 @@ namespace {
 
 using nlohmann::json;
 
-template <auto Free>
-struct XmlFree {
-  template <typename T>
-  void operator()(T* p) const noexcept {
-    Free(p);
-  }
-};
-using ReaderPtr = std::unique_ptr<xmlTextReader, XmlFree<&xmlFreeTextReader>>;
-using DocPtr = std::unique_ptr<xmlDoc, XmlFree<&xmlFreeDoc>>;
+using ReaderPtr = XmlPtr<xmlTextReader, &xmlFreeTextReader>;
+using DocPtr = XmlPtr<xmlDoc, &xmlFreeDoc>;
 using SchemaParserCtxtPtr =
-    std::unique_ptr<xmlSchemaParserCtxt, XmlFree<&xmlSchemaFreeParserCtxt>>;
-using SchemaPtr = std::unique_ptr<xmlSchema, XmlFree<&xmlSchemaFree>>;
-using SchemaValidCtxtPtr = std::unique_ptr<xmlSchemaValidCtxt, XmlFree<&xmlSchemaFreeValidCtxt>>;
+    XmlPtr<xmlSchemaParserCtxt, &xmlSchemaFreeParserCtxt>;
+using SchemaPtr = XmlPtr<xmlSchema, &xmlSchemaFree>;
+using SchemaValidCtxtPtr = XmlPtr<xmlSchemaValidCtxt, &xmlSchemaFreeValidCtxt>;
 
 struct XmlString {
   xmlChar* p;

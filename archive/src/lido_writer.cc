@@ -7,19 +7,13 @@
 #include <libxml/xmlwriter.h>
 
 #include "custos/archive/lido_reader.h"
+#include "custos/archive/xml_ptr.h"
 
 namespace custos::archive {
 namespace {
 
-template <auto Free>
-struct XmlFree {
-  template <typename T>
-  void operator()(T* p) const noexcept {
-    Free(p);
-  }
-};
-using WriterPtr = std::unique_ptr<xmlTextWriter, XmlFree<&xmlFreeTextWriter>>;
-using BufferPtr = std::unique_ptr<xmlBuffer, XmlFree<&xmlBufferFree>>;
+using WriterPtr = XmlPtr<xmlTextWriter, &xmlFreeTextWriter>;
+using BufferPtr = XmlPtr<xmlBuffer, &xmlBufferFree>;
 
 constexpr const char* kType = "http://terminology.lido-schema.org/lido00100";  // local identifier
 constexpr const char* kLangAttr = "xml:lang";

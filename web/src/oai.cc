@@ -34,6 +34,7 @@
 
 #include "app.h"
 #include "custos/archive/lido_writer.h"
+#include "custos/archive/xml_ptr.h"
 #include "custos/core/encoding.h"
 #include "interchange.h"
 
@@ -68,15 +69,9 @@ bool KnownFormat(const std::string& prefix) {
   return false;
 }
 
-template <auto Free>
-struct XmlFree {
-  template <typename T>
-  void operator()(T* p) const noexcept {
-    Free(p);
-  }
-};
-using WriterPtr = std::unique_ptr<xmlTextWriter, XmlFree<&xmlFreeTextWriter>>;
-using BufferPtr = std::unique_ptr<xmlBuffer, XmlFree<&xmlBufferFree>>;
+using archive::XmlPtr;
+using WriterPtr = XmlPtr<xmlTextWriter, &xmlFreeTextWriter>;
+using BufferPtr = XmlPtr<xmlBuffer, &xmlBufferFree>;
 
 const xmlChar* X(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
 
