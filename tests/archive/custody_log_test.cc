@@ -5,6 +5,7 @@
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 
+#include <mutex>
 #include <thread>
 
 #include "custos/core/checkpoint.h"
@@ -15,6 +16,7 @@
 namespace custos::archive {
 namespace {
 
+using core::Result;
 using core::StatusCode;
 
 CustodyAppend Entry(const std::string& artifact, core::CustodyEvent event = core::CustodyEvent::kStorage) {
@@ -94,6 +96,85 @@ TEST_F(CustodyLogTest, ConcurrentAppendsShareCheckpointsAndKeepChainsWhole) {
   ASSERT_TRUE(audit.ok());
   EXPECT_TRUE(audit->empty()) << audit->front();
   for (int a = 0; a < 4; ++a) EXPECT_EQ(log_->EntriesFor("art-" + std::to_string(a))->size(), 100u);
+}
+
+// Writes fail for every batch holding a "FAIL-WRITE" entry (a trigger makes
+// SQLite abort the transaction). The committer links and signs the next
+// batch while one is being written, so a failed write must also undo and
+// redo the batch linked onto it. Whatever happens, every acknowledged entry
+// is in the log, nothing else is, and every chain stays whole.
+TEST_F(CustodyLogTest, FailedWritesAckNothingAndLeaveChainsWholeUnderLoad) {
+  {
+    Poco::Data::Session s("SQLite", dir_.file("custos.db"));
+    s << "CREATE TRIGGER inject_write_failure BEFORE INSERT ON log_leaves "
+         "WHEN NEW.note LIKE '%FAIL-WRITE%' BEGIN SELECT RAISE(ABORT, 'injected'); END",
+        Poco::Data::Keywords::now;
+  }
+  struct Outcome {
+    bool poisoned;
+    Result<LoggedEntry> result;
+  };
+  std::mutex mu;
+  std::vector<Outcome> outcomes;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 30; ++i) {
+        CustodyAppend a = Entry("art-" + std::to_string((t + i) % 4));
+        const bool poisoned = (t * 30 + i) % 7 == 3;
+        a.notes = poisoned ? "FAIL-WRITE" : "ok " + std::to_string(t) + "/" + std::to_string(i);
+        auto r = log_->Append(a);
+        std::lock_guard lock(mu);
+        outcomes.push_back({poisoned, std::move(r)});
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+
+  uint64_t acked = 0, failed_clean = 0;
+  for (const auto& o : outcomes) {
+    if (o.poisoned) {
+      EXPECT_FALSE(o.result.ok()) << "a write that failed was acknowledged";
+      continue;
+    }
+    if (!o.result.ok()) {
+      ++failed_clean;  // shared a batch with a poisoned entry
+      continue;
+    }
+    ++acked;
+    auto stored = log_->Entry(o.result->log_index);
+    ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+    EXPECT_EQ(stored->note, o.result->note) << "log index " << o.result->log_index;
+  }
+  EXPECT_GT(acked, 0u);
+  EXPECT_EQ(log_->size(), acked) << failed_clean << " clean entries failed with a poisoned one";
+  auto audit = log_->Audit();
+  ASSERT_TRUE(audit.ok()) << audit.status().ToString();
+  EXPECT_TRUE(audit->empty()) << audit->front();
+  uint64_t in_chains = 0;
+  for (int a = 0; a < 4; ++a) {
+    auto entries = log_->EntriesFor("art-" + std::to_string(a));
+    ASSERT_TRUE(entries.ok());
+    for (size_t i = 0; i < entries->size(); ++i) {
+      const auto& e = (*entries)[i].entry;
+      EXPECT_EQ(e.seq, i);
+      EXPECT_EQ(e.prev.has_value(), i > 0);
+      if (i > 0) {
+        EXPECT_EQ(*e.prev, core::CustodyLinkHash(*core::CanonicalCustodyJson((*entries)[i - 1].entry)));
+      }
+    }
+    in_chains += entries->size();
+  }
+  EXPECT_EQ(in_chains, acked);
+
+  // After a restart the log and the chains go on from what was committed.
+  Reopen();
+  EXPECT_EQ(log_->size(), acked);
+  auto next = log_->Append(Entry("art-0"));
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(next->entry.seq, log_->EntriesFor("art-0")->size() - 1);
+  EXPECT_EQ(next->log_index, acked);
+  EXPECT_TRUE(log_->Audit()->empty());
 }
 
 TEST_F(CustodyLogTest, ProofsMatchTheCheckpoint) {
