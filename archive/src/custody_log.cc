@@ -3,10 +3,8 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 
-#include <atomic>
 #include <condition_variable>
 #include <deque>
-#include <functional>
 #include <future>
 #include <map>
 #include <mutex>
@@ -19,6 +17,7 @@
 #include "custos/core/checkpoint.h"
 #include "custos/core/encoding.h"
 #include "custos/core/merkle.h"
+#include "custos/core/parallel_for.h"
 
 namespace custos::archive {
 
@@ -82,75 +81,8 @@ struct Pending {
   std::promise<Result<LoggedEntry>> done;
 };
 
-// Runs fn(0..n-1) on the calling thread and on `helpers` threads kept for
-// the purpose. The committer signs each batch's entries with it: Ed25519
-// signing is most of the committer's work, and the committer is one thread.
-class ParallelFor {
- public:
-  explicit ParallelFor(unsigned helpers) {
-    for (unsigned i = 0; i < helpers; ++i) threads_.emplace_back([this] { Loop(); });
-  }
-  ~ParallelFor() {
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
-    }
-    start_cv_.notify_all();
-    for (auto& t : threads_) t.join();
-  }
-  ParallelFor(const ParallelFor&) = delete;
-  ParallelFor& operator=(const ParallelFor&) = delete;
-
-  void Run(size_t n, const std::function<void(size_t)>& fn) {
-    if (threads_.empty() || n < 2) {
-      for (size_t i = 0; i < n; ++i) fn(i);
-      return;
-    }
-    {
-      std::lock_guard lock(mu_);
-      fn_ = &fn;
-      n_ = n;
-      next_.store(0);
-      busy_ = threads_.size();
-      ++round_;
-    }
-    start_cv_.notify_all();
-    Work();
-    std::unique_lock lock(mu_);
-    done_cv_.wait(lock, [&] { return busy_ == 0; });
-    fn_ = nullptr;
-  }
-
- private:
-  void Work() {
-    for (size_t i = next_.fetch_add(1); i < n_; i = next_.fetch_add(1)) (*fn_)(i);
-  }
-  void Loop() {
-    uint64_t seen = 0;
-    for (;;) {
-      {
-        std::unique_lock lock(mu_);
-        start_cv_.wait(lock, [&] { return stop_ || round_ != seen; });
-        if (stop_) return;
-        seen = round_;
-      }
-      Work();
-      std::lock_guard lock(mu_);
-      if (--busy_ == 0) done_cv_.notify_one();
-    }
-  }
-
-  std::mutex mu_;
-  std::condition_variable start_cv_, done_cv_;
-  const std::function<void(size_t)>* fn_ = nullptr;  // set for a round
-  size_t n_ = 0;
-  std::atomic<size_t> next_{0};
-  size_t busy_ = 0;  // helpers still in this round
-  uint64_t round_ = 0;
-  bool stop_ = false;
-  std::vector<std::thread> threads_;
-};
-
+// The committer signs each batch's entries on these helpers and itself:
+// Ed25519 signing is most of the committer's work.
 unsigned SigningHelpers() {
   const unsigned cores = std::thread::hardware_concurrency();
   return cores > 1 ? std::min(cores - 1, 3u) : 0;
@@ -211,7 +143,7 @@ struct CustodyLog::Impl {
   std::deque<Pending*> queue;
   bool stopping = false;
   std::thread committer;
-  ParallelFor signing{SigningHelpers()};
+  core::ParallelFor signing{SigningHelpers()};
 
   std::mutex write_mu;
   std::condition_variable write_cv;

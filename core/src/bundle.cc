@@ -1,17 +1,16 @@
 #include "custos/core/bundle.h"
 
 #include <algorithm>
-#include <atomic>
 #include <charconv>
 #include <optional>
 #include <set>
-#include <thread>
 
 #include "custos/core/canonical_json.h"
 #include "custos/core/checkpoint.h"
 #include "custos/core/crypto.h"
 #include "custos/core/custody.h"
 #include "custos/core/merkle.h"
+#include "custos/core/parallel_for.h"
 #include "custos/core/tlog_proof.h"
 #include "custos/core/zip.h"
 
@@ -331,18 +330,10 @@ void Verifier::CheckEntries() {
   std::vector<const std::string_view*> notes;
   for (const auto& [pos, note] : notes_) notes.push_back(note);
   std::vector<std::optional<Result<SignedCustodyEntry>>> results(notes.size());
-  std::atomic<size_t> next{0};
-  const auto work = [&] {
-    for (size_t i = next.fetch_add(1); i < notes.size(); i = next.fetch_add(1)) {
-      results[i].emplace(OpenCustodyNote(*notes[i], entry_keys_));
-    }
-  };
-  {
-    std::vector<std::jthread> helpers;
-    const size_t extra = std::min<size_t>(threads_, std::max<size_t>(notes.size(), 1)) - 1;
-    for (size_t t = 0; t < extra; ++t) helpers.emplace_back(work);
-    work();
-  }
+  const size_t helpers = std::min<size_t>(threads_, std::max<size_t>(notes.size(), 1)) - 1;
+  ParallelFor(static_cast<unsigned>(helpers)).Run(notes.size(), [&](size_t i) {
+    results[i].emplace(OpenCustodyNote(*notes[i], entry_keys_));
+  });
   size_t i = 0;
   for (const auto& [pos, note] : notes_) {
     const std::string name = "entry " + std::to_string(pos) + " signature";
