@@ -43,6 +43,7 @@ mst::data ToData(const json& j) {
 }  // namespace
 
 Templates::Templates(std::string dir) : dir_(std::move(dir)) {}
+Templates::~Templates() = default;
 
 std::string Templates::DefaultDir() {
   const char* env = std::getenv("CUSTOS_TEMPLATES");
@@ -67,16 +68,37 @@ Result<std::string> Templates::Read(const std::string& relative) {
   return cache_.emplace(relative, ss.str()).first->second;
 }
 
-Result<std::string> Templates::Render(const std::string& name, const json& data) {
+Result<std::unique_ptr<Templates::Parsed>> Templates::Take(const std::string& name) {
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = idle_.find(name); it != idle_.end() && !it->second.empty()) {
+      std::unique_ptr<Parsed> parsed = std::move(it->second.back());
+      it->second.pop_back();
+      return parsed;
+    }
+  }
   CUSTOS_ASSIGN_OR_RETURN(std::string text, Read(name + ".mustache"));
-  mst::mustache tmpl(text);
-  if (!tmpl.is_valid()) {
-    return Status::InvalidArgument("template " + name + ": " + tmpl.error_message());
+  auto parsed = std::make_unique<Parsed>(text);
+  if (!parsed->is_valid()) {
+    return Status::InvalidArgument("template " + name + ": " + parsed->error_message());
   }
-  std::string out = tmpl.render(ToData(data));
-  if (!tmpl.is_valid()) {
-    return Status::InvalidArgument("template " + name + ": " + tmpl.error_message());
+  return parsed;
+}
+
+void Templates::Put(const std::string& name, std::unique_ptr<Parsed> parsed) {
+  constexpr size_t kMaxIdle = 64;  // about the server's threads
+  std::lock_guard lock(mu_);
+  auto& idle = idle_[name];
+  if (idle.size() < kMaxIdle) idle.push_back(std::move(parsed));
+}
+
+Result<std::string> Templates::Render(const std::string& name, const json& data) {
+  CUSTOS_ASSIGN_OR_RETURN(std::unique_ptr<Parsed> tmpl, Take(name));
+  std::string out = tmpl->render(ToData(data));
+  if (!tmpl->is_valid()) {  // a render error stays with the object: not pooled
+    return Status::InvalidArgument("template " + name + ": " + tmpl->error_message());
   }
+  Put(name, std::move(tmpl));
   return out;
 }
 

@@ -11,22 +11,32 @@
 // Templates and static files are read from a folder at run time: the
 // CUSTOS_TEMPLATES environment variable, else the source tree's templates/
 // (compile definition CUSTOS_TEMPLATES_DIR). Files are cached after the first
-// read. Thread-safe.
+// read, and parsed templates are pooled: a render takes a parsed copy, or
+// parses one, and gives it back (the engine's objects are not safe to share
+// between threads while rendering). Thread-safe.
 #pragma once
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "custos/core/status.h"
+
+namespace kainjow::mustache {
+template <typename StringType>
+class basic_mustache;
+}  // namespace kainjow::mustache
 
 namespace custos::web {
 
 class Templates {
  public:
   explicit Templates(std::string dir);
+  ~Templates();
   // The folder chosen by CUSTOS_TEMPLATES / CUSTOS_TEMPLATES_DIR.
   static std::string DefaultDir();
 
@@ -39,10 +49,16 @@ class Templates {
   core::Result<std::string> Static(const std::string& file);
 
  private:
+  using Parsed = kainjow::mustache::basic_mustache<std::string>;
   core::Result<std::string> Read(const std::string& relative);
+  // A parsed `name` from the pool, or a fresh parse; Put gives it back.
+  core::Result<std::unique_ptr<Parsed>> Take(const std::string& name);
+  void Put(const std::string& name, std::unique_ptr<Parsed> parsed);
+
   std::string dir_;
   std::mutex mu_;
-  std::map<std::string, std::string> cache_;
+  std::map<std::string, std::string> cache_;                     // file -> bytes
+  std::map<std::string, std::vector<std::unique_ptr<Parsed>>> idle_;  // name -> parsed
 };
 
 }  // namespace custos::web
