@@ -8,7 +8,6 @@
 #include <future>
 #include <map>
 #include <mutex>
-#include <optional>
 #include <set>
 #include <shared_mutex>
 #include <thread>
@@ -82,49 +81,15 @@ struct Pending {
 };
 
 // The committer signs each batch's entries on these helpers and itself:
-// Ed25519 signing is most of the committer's work.
+// Ed25519 signing is most of the committer's work, and the committer is one
+// thread.
 unsigned SigningHelpers() {
   const unsigned cores = std::thread::hardware_concurrency();
   return cores > 1 ? std::min(cores - 1, 3u) : 0;
 }
 
-// One batch, linked, signed and placed in the tree, waiting to be written.
-struct PreparedBatch {
-  struct Entry {
-    Pending* pending;
-    LoggedEntry logged;
-    std::string leaf_hash;
-  };
-  std::vector<Entry> entries;
-  std::map<std::string, Link> heads;  // each artifact's chain head after this batch
-  std::string received;
-  uint64_t old_size = 0, new_size = 0;  // the tree before and after this batch
-  std::string root, checkpoint;
-};
-
-// A batch handed to the writer, with what undoes it in the committer's
-// state if its write fails.
-struct WriteJob {
-  PreparedBatch batch;
-  std::map<std::string, std::optional<Link>> undo;  // heads before the batch
-};
-
 }  // namespace
 
-// Appends go through two threads, so that one batch is linked and signed
-// while the one before it is written and fsynced:
-//
-//   committer: take the queue -> check visibility -> link -> sign (with
-//              helpers) -> extend the tree -> sign the checkpoint -> hand off
-//   writer:    one transaction (leaves, audit rows, checkpoint) -> publish
-//              the new size and checkpoint -> answer the batch's callers
-//
-// At most one batch is with the writer. The committer links batch k+1 onto
-// batch k's heads and tree before k is durable; if k's write fails, its
-// callers get the error, and the committer undoes k (tree truncated to k's
-// old size, heads restored) and links and signs k+1 again on the committed
-// state, so nothing is acknowledged that is not on disk and no chain has a
-// gap. Readers only ever see committed_size.
 struct CustodyLog::Impl {
   std::shared_ptr<SqliteDatabase> db;
   LogKeys keys;
@@ -135,8 +100,8 @@ struct CustodyLog::Impl {
   uint64_t committed_size = 0;
   CheckpointInfo latest;
 
-  // Chain heads after every batch handed to the writer. Committer only.
-  std::map<std::string, Link> heads;
+  std::mutex links_mu;  // guards links (the committer writes, nobody else reads)
+  std::map<std::string, Link> links;
 
   std::mutex queue_mu;
   std::condition_variable queue_cv;
@@ -145,18 +110,11 @@ struct CustodyLog::Impl {
   std::thread committer;
   core::ParallelFor signing{SigningHelpers()};
 
-  std::mutex write_mu;
-  std::condition_variable write_cv;
-  std::optional<WriteJob> in_flight;  // with the writer
-  std::optional<WriteJob> failed;     // written and failed, not yet undone
-  bool writer_stopping = false;
-  std::thread writer;
-
   Impl(std::shared_ptr<SqliteDatabase> d, LogKeys k, const core::Clock& c)
       : db(std::move(d)), keys(std::move(k)), clock(c) {}
 
-  Result<Link> HeadOf(const std::string& artifact) {
-    if (auto it = heads.find(artifact); it != heads.end()) return it->second;
+  Result<Link> LinkFor(const std::string& artifact) {
+    if (auto it = links.find(artifact); it != links.end()) return it->second;
     std::vector<std::string> notes;
     Status st = db->Read([&](Poco::Data::Session& s) {
       s << "SELECT note FROM log_leaves WHERE artifact_id = ? ORDER BY seq DESC LIMIT 1",
@@ -171,108 +129,24 @@ struct CustodyLog::Impl {
       link.next_seq = parsed->entry.seq + 1;
       link.prev = core::CustodyLinkHash(parsed->canonical_json);
     }
-    heads[artifact] = link;
+    links[artifact] = link;
     return link;
   }
 
-  void RunCommitter() {
+  void Run() {
     while (true) {
       std::vector<Pending*> batch;
       {
         std::unique_lock lock(queue_mu);
         queue_cv.wait(lock, [&] { return stopping || !queue.empty(); });
-        if (queue.empty()) break;  // stopping, and nothing left
+        if (queue.empty()) return;  // stopping, and nothing left
         while (!queue.empty() && batch.size() < kMaxBatch) {
           batch.push_back(queue.front());
           queue.pop_front();
         }
       }
-      UndoFailedWrite();
-      std::optional<PreparedBatch> prepared = Prepare(batch);
-      while (prepared && !WaitForWriter()) {
-        // The batch before this one failed to write, and this one is linked
-        // onto it: undo both (the tree loses this batch's leaves too) and
-        // link this one again on the committed state.
-        UndoFailedWrite();
-        std::vector<Pending*> again;
-        for (auto& e : prepared->entries) again.push_back(e.pending);
-        prepared = Prepare(again);
-      }
-      if (prepared) HandOff(std::move(*prepared));
+      Process(batch);
     }
-    WaitForWriter();
-  }
-
-  void RunWriter() {
-    while (true) {
-      std::unique_lock lock(write_mu);
-      write_cv.wait(lock, [&] { return writer_stopping || in_flight; });
-      if (!in_flight) return;
-      WriteJob& job = *in_flight;
-      lock.unlock();
-      const Status st = Write(job.batch);
-      if (st.ok()) {
-        {
-          std::unique_lock tree_lock(tree_mu);
-          committed_size = job.batch.new_size;
-          latest = CheckpointInfo{job.batch.new_size, job.batch.root, job.batch.checkpoint};
-        }
-        for (auto& e : job.batch.entries) e.pending->done.set_value(std::move(e.logged));
-      } else {
-        for (auto& e : job.batch.entries) e.pending->done.set_value(st);
-      }
-      lock.lock();
-      if (!st.ok()) failed = std::move(job);
-      in_flight.reset();
-      write_cv.notify_all();
-    }
-  }
-
-  // Waits until the writer has no batch; false when the last one failed
-  // (and is not undone yet).
-  bool WaitForWriter() {
-    std::unique_lock lock(write_mu);
-    write_cv.wait(lock, [&] { return !in_flight; });
-    return !failed;
-  }
-
-  void HandOff(PreparedBatch batch) {
-    WriteJob job;
-    for (auto& [artifact, head] : batch.heads) {
-      auto it = heads.find(artifact);
-      job.undo[artifact] = it == heads.end() ? std::nullopt : std::optional<Link>(it->second);
-      heads[artifact] = head;
-    }
-    job.batch = std::move(batch);
-    {
-      std::lock_guard lock(write_mu);
-      in_flight = std::move(job);
-    }
-    write_cv.notify_all();
-  }
-
-  // Undoes a batch whose write failed: its leaves (and any linked after
-  // them) leave the tree, and the chain heads it moved go back.
-  void UndoFailedWrite() {
-    std::optional<WriteJob> job;
-    {
-      std::lock_guard lock(write_mu);
-      job.swap(failed);
-    }
-    if (!job) return;
-    Truncate(job->batch.old_size);
-    for (auto& [artifact, head] : job->undo) {
-      if (head) {
-        heads[artifact] = *head;
-      } else {
-        heads.erase(artifact);
-      }
-    }
-  }
-
-  void Truncate(uint64_t size) {
-    std::unique_lock lock(tree_mu);
-    tree.Truncate(size);
   }
 
   // The visibility of the live records the batch's checked requests name.
@@ -298,17 +172,22 @@ struct CustodyLog::Impl {
     return out;
   }
 
-  // Checks, links and signs the requests of `batch`, extends the tree and
-  // signs the checkpoint of the new size. Requests that fail are answered
-  // here; nullopt when none is left to write.
-  std::optional<PreparedBatch> Prepare(const std::vector<Pending*>& batch) {
-    PreparedBatch out;
-    out.received = core::FormatRfc3339Millis(clock.NowMillis());
+  struct Prepared {
+    Pending* pending;
+    LoggedEntry logged;
+    std::string leaf_hash;
+  };
+
+  void Process(std::vector<Pending*>& batch) {
+    std::lock_guard links_lock(links_mu);
+    const std::string received = core::FormatRfc3339Millis(clock.NowMillis());
+    std::map<std::string, Link> working;
+    std::vector<Prepared> prepared;
     const core::NoteSigner signers[] = {keys.entry_signer()};
     Result<std::map<std::string, std::string>> visibility = VisibilityOf(batch);
     if (!visibility.ok()) {
       for (Pending* p : batch) p->done.set_value(visibility.status());
-      return std::nullopt;
+      return;
     }
     for (Pending* p : batch) {
       const CustodyAppend& r = p->request;
@@ -321,10 +200,10 @@ struct CustodyLog::Impl {
         }
       }
       Result<Link> link = Status::Internal("unset");
-      if (auto it = out.heads.find(r.artifact_id); it != out.heads.end()) {
+      if (auto it = working.find(r.artifact_id); it != working.end()) {
         link = it->second;
       } else {
-        link = HeadOf(r.artifact_id);
+        link = LinkFor(r.artifact_id);
       }
       if (!link.ok()) {
         p->done.set_value(link.status());
@@ -346,92 +225,96 @@ struct CustodyLog::Impl {
         p->done.set_value(canonical.status());
         continue;
       }
-      out.heads[r.artifact_id] = Link{e.seq + 1, core::CustodyLinkHash(*canonical)};
-      out.entries.push_back(
-          PreparedBatch::Entry{p, LoggedEntry{0, std::move(e), "", r.submitted_by, out.received}, ""});
+      working[r.artifact_id] = Link{e.seq + 1, core::CustodyLinkHash(*canonical)};
+      prepared.push_back(Prepared{p, LoggedEntry{0, std::move(e), "", r.submitted_by, received}, ""});
     }
-    if (out.entries.empty()) return std::nullopt;
+    if (prepared.empty()) return;
 
     // Sign on several cores. The links above already chain each entry to
     // the one before it, so one failed signature fails the whole batch.
-    std::vector<Status> signed_ok(out.entries.size());
-    signing.Run(out.entries.size(), [&](size_t i) {
-      auto note = core::SignCustodyEntry(out.entries[i].logged.entry, signers);
+    std::vector<Status> signed_ok(prepared.size());
+    signing.Run(prepared.size(), [&](size_t i) {
+      auto note = core::SignCustodyEntry(prepared[i].logged.entry, signers);
       if (!note.ok()) {
         signed_ok[i] = note.status();
         return;
       }
-      out.entries[i].leaf_hash = core::MerkleLeafHash(*note);
-      out.entries[i].logged.note = std::move(note).value();
+      prepared[i].leaf_hash = core::MerkleLeafHash(*note);
+      prepared[i].logged.note = std::move(note).value();
     });
     for (const Status& st : signed_ok) {
       if (st.ok()) continue;
-      for (auto& e : out.entries) e.pending->done.set_value(st);
-      return std::nullopt;
+      for (auto& prep : prepared) prep.pending->done.set_value(st);
+      return;
     }
 
-    // Extend the tree (readers keep seeing only committed_size) and sign the
-    // checkpoint of the new size.
+    // Extend the tree (readers keep seeing only committed_size), sign the
+    // checkpoint of the new size, then commit leaves and checkpoint at once.
+    uint64_t old_size = 0, new_size = 0;
     Result<std::string> root = Status::Internal("unset");
     {
       std::unique_lock lock(tree_mu);
-      out.old_size = tree.size();
-      for (auto& e : out.entries) {
-        e.logged.log_index = tree.size();
-        tree.Append(e.leaf_hash);
+      old_size = tree.size();
+      for (auto& prep : prepared) {
+        prep.logged.log_index = tree.size();
+        tree.Append(prep.leaf_hash);
       }
-      out.new_size = tree.size();
-      root = core::MerkleRoot(tree, out.new_size);
+      new_size = tree.size();
+      root = core::MerkleRoot(tree, new_size);
     }
-    Result<std::string> checkpoint =
-        root.ok() ? core::SignCheckpoint({keys.origin(), out.new_size, *root, {}},
-                                         keys.checkpoint_signers())
-                  : Result<std::string>(root.status());
-    if (!checkpoint.ok()) {
-      Truncate(out.old_size);
-      for (auto& e : out.entries) e.pending->done.set_value(checkpoint.status());
-      return std::nullopt;
+    Result<std::string> checkpoint = root.ok()
+        ? core::SignCheckpoint({keys.origin(), new_size, *root, {}}, keys.checkpoint_signers())
+        : Result<std::string>(root.status());
+    Status st = checkpoint.ok() ? Status::Ok() : checkpoint.status();
+    if (st.ok()) {
+      // One statement per table for the whole batch (Poco binds the vectors
+      // row by row on one prepared statement), not two per entry.
+      const size_t n = prepared.size();
+      std::vector<Poco::Int64> idxs, seqs;
+      std::vector<std::string> hashes, notes, artifacts, submitters, details;
+      idxs.reserve(n), seqs.reserve(n), hashes.reserve(n), notes.reserve(n);
+      artifacts.reserve(n), submitters.reserve(n), details.reserve(n);
+      for (const auto& prep : prepared) {
+        idxs.push_back(static_cast<Poco::Int64>(prep.logged.log_index));
+        seqs.push_back(static_cast<Poco::Int64>(prep.logged.entry.seq));
+        hashes.push_back(core::HexEncode(prep.leaf_hash));
+        notes.push_back(prep.logged.note);
+        artifacts.push_back(prep.logged.entry.artifact);
+        submitters.push_back(prep.logged.submitted_by);
+        details.push_back(std::string(core::CustodyEventName(prep.logged.entry.event)) + ", seq " +
+                          std::to_string(prep.logged.entry.seq) + ", log index " +
+                          std::to_string(prep.logged.log_index));
+      }
+      std::vector<std::string> times(n, received), actions(n, "custody.append");
+      st = db->Write([&](Poco::Data::Session& s) {
+        s << "INSERT INTO log_leaves (idx, leaf_hash, note, artifact_id, seq, submitted_by, "
+             "received_at) VALUES (?,?,?,?,?,?,?)",
+            use(idxs), use(hashes), use(notes), use(artifacts), use(seqs), use(submitters),
+            use(times), now;
+        s << "INSERT INTO audit (time, actor, action, target, detail) VALUES (?,?,?,?,?)",
+            use(times), use(submitters), use(actions), use(artifacts), use(details), now;
+        Poco::Int64 size = static_cast<Poco::Int64>(new_size);
+        std::string root_hex = core::HexEncode(*root);
+        s << "INSERT INTO checkpoints (size, root, note, time) VALUES (?,?,?,?)", bind(size),
+            bind(root_hex), bind(*checkpoint), bind(received), now;
+        return Status::Ok();
+      });
     }
-    out.root = std::move(root).value();
-    out.checkpoint = std::move(checkpoint).value();
-    return out;
-  }
-
-  // Leaves, audit rows and checkpoint of one batch in one transaction; one
-  // statement per table for the whole batch (Poco binds the vectors row by
-  // row on one prepared statement), not two per entry.
-  Status Write(const PreparedBatch& batch) {
-    const size_t n = batch.entries.size();
-    std::vector<Poco::Int64> idxs, seqs;
-    std::vector<std::string> hashes, notes, artifacts, submitters, details;
-    idxs.reserve(n), seqs.reserve(n), hashes.reserve(n), notes.reserve(n);
-    artifacts.reserve(n), submitters.reserve(n), details.reserve(n);
-    for (const auto& e : batch.entries) {
-      idxs.push_back(static_cast<Poco::Int64>(e.logged.log_index));
-      seqs.push_back(static_cast<Poco::Int64>(e.logged.entry.seq));
-      hashes.push_back(core::HexEncode(e.leaf_hash));
-      notes.push_back(e.logged.note);
-      artifacts.push_back(e.logged.entry.artifact);
-      submitters.push_back(e.logged.submitted_by);
-      details.push_back(std::string(core::CustodyEventName(e.logged.entry.event)) + ", seq " +
-                        std::to_string(e.logged.entry.seq) + ", log index " +
-                        std::to_string(e.logged.log_index));
+    if (!st.ok()) {
+      {
+        std::unique_lock lock(tree_mu);
+        tree.Truncate(old_size);
+      }
+      for (auto& prep : prepared) prep.pending->done.set_value(st);
+      return;
     }
-    std::vector<std::string> times(n, batch.received), actions(n, "custody.append");
-    return db->Write([&](Poco::Data::Session& s) {
-      s << "INSERT INTO log_leaves (idx, leaf_hash, note, artifact_id, seq, submitted_by, "
-           "received_at) VALUES (?,?,?,?,?,?,?)",
-          use(idxs), use(hashes), use(notes), use(artifacts), use(seqs), use(submitters),
-          use(times), now;
-      s << "INSERT INTO audit (time, actor, action, target, detail) VALUES (?,?,?,?,?)",
-          use(times), use(submitters), use(actions), use(artifacts), use(details), now;
-      Poco::Int64 size = static_cast<Poco::Int64>(batch.new_size);
-      std::string root_hex = core::HexEncode(batch.root);
-      std::string note = batch.checkpoint, received = batch.received;
-      s << "INSERT INTO checkpoints (size, root, note, time) VALUES (?,?,?,?)", bind(size),
-          bind(root_hex), bind(note), bind(received), now;
-      return Status::Ok();
-    });
+    for (auto& [artifact, link] : working) links[artifact] = link;
+    {
+      std::unique_lock lock(tree_mu);
+      committed_size = new_size;
+      latest = CheckpointInfo{new_size, *root, *checkpoint};
+    }
+    for (auto& prep : prepared) prep.pending->done.set_value(std::move(prep.logged));
   }
 };
 
@@ -444,12 +327,6 @@ CustodyLog::~CustodyLog() {
   }
   impl_->queue_cv.notify_all();
   if (impl_->committer.joinable()) impl_->committer.join();
-  {
-    std::lock_guard lock(impl_->write_mu);
-    impl_->writer_stopping = true;
-  }
-  impl_->write_cv.notify_all();
-  if (impl_->writer.joinable()) impl_->writer.join();
 }
 
 Result<std::unique_ptr<CustodyLog>> CustodyLog::Open(std::shared_ptr<SqliteDatabase> db,
@@ -487,8 +364,7 @@ Result<std::unique_ptr<CustodyLog>> CustodyLog::Open(std::shared_ptr<SqliteDatab
     impl->latest = {0, core::MerkleEmptyRoot(), *note};
   }
   auto* raw = impl.get();
-  impl->writer = std::thread([raw] { raw->RunWriter(); });
-  impl->committer = std::thread([raw] { raw->RunCommitter(); });
+  impl->committer = std::thread([raw] { raw->Run(); });
   return std::unique_ptr<CustodyLog>(new CustodyLog(std::move(impl)));
 }
 

@@ -5,9 +5,7 @@
 // checkpoint are committed in one SQLite transaction (synchronous=FULL).
 // Concurrent appends are batched by one committer thread into a single
 // transaction and a single checkpoint (group commit), so throughput grows
-// with concurrency instead of collapsing under fsyncs; a writer thread writes
-// one batch while the committer links and signs the next (pipelined), and a
-// failed write is undone before anything built on it is written.
+// with concurrency instead of collapsing under fsyncs.
 //
 // The tree's hashes are kept in memory as complete-subtree levels (2n hashes),
 // so proofs cost O(log n). Thread-safe: any number of readers and appenders.
