@@ -6,7 +6,8 @@
 // A revision's columns are immutable and shared by every reader on that
 // revision (XapianSearchIndex keeps the latest one). ColumnFacetSpy counts
 // with them and answers exactly what FacetSpy answers over the same matches;
-// the tests run both and compare.
+// the tests run both and compare. ColumnCounts counts a set of docids given
+// otherwise (match_bitmap.h).
 #pragma once
 
 #include <xapian.h>
@@ -24,6 +25,12 @@
 #include "schema.h"
 
 namespace custos::indexer {
+
+// The exact total and facet counts (as FacetSpy::Results) of a match set.
+struct FacetCount {
+  int64_t total = 0;
+  std::map<std::string, std::map<std::string, int64_t>> facets;
+};
 
 class FacetColumns {
  public:
@@ -66,17 +73,24 @@ class FacetColumns {
     for (Xapian::docid d = filled + 1; d <= last + 1; ++d) {
       c->start_[d] = static_cast<uint32_t>(c->entries_.size());
     }
+    c->all_.resize(nfacets);
+    for (size_t f = 0; f < nfacets; ++f) c->all_[f].assign(c->names_[f].size(), 0);
+    for (const uint32_t e : c->entries_) ++c->all_[e >> kFacetShift][e & kValueMask];
     return c;
   }
 
   const std::string& uuid() const { return uuid_; }
   Xapian::rev revision() const { return revision_; }
+  // The highest docid the columns cover (db.get_lastdocid() when built).
+  Xapian::docid LastDocid() const { return static_cast<Xapian::docid>(start_.size() - 2); }
   size_t Bytes() const {
-    return start_.size() * sizeof(uint32_t) + entries_.size() * sizeof(uint32_t);
+    size_t all = 0;
+    for (const auto& a : all_) all += a.size() * sizeof(int64_t);
+    return start_.size() * sizeof(uint32_t) + entries_.size() * sizeof(uint32_t) + all;
   }
 
  private:
-  friend class ColumnFacetSpy;
+  friend class ColumnCounts;
   static constexpr unsigned kFacetShift = 27;  // up to 32 facets, 2^27 values each
   static constexpr uint32_t kValueMask = (1u << kFacetShift) - 1;
   FacetColumns() = default;
@@ -86,27 +100,34 @@ class FacetColumns {
   std::vector<std::vector<std::string>> names_;  // facet -> value id -> value
   std::vector<uint32_t> start_;    // docid -> first entry; start_[d + 1] ends it
   std::vector<uint32_t> entries_;  // facet << kFacetShift | value id
+  std::vector<std::vector<int64_t>> all_;  // facet -> value id -> documents
 };
 
-// Counts facets of the matches through FacetColumns (which must be of the
-// revision being searched).
-class ColumnFacetSpy final : public Xapian::MatchSpy {
+// Facet counts of a set of documents, kept per value id of FacetColumns
+// (which must be of the revision the documents come from).
+class ColumnCounts {
  public:
-  explicit ColumnFacetSpy(const FacetColumns& c) : c_(c), counts_(c.names_.size()) {
+  explicit ColumnCounts(const FacetColumns& c) : c_(c), counts_(c.names_.size()) {
     for (size_t f = 0; f < counts_.size(); ++f) counts_[f].assign(c.names_[f].size(), 0);
   }
 
-  void operator()(const Xapian::Document& doc, double /*wt*/) override {
-    ++seen_;
-    const Xapian::docid did = doc.get_docid();
+  void Add(Xapian::docid did) {
     if (did + 1 >= c_.start_.size()) return;  // newer than the columns: cannot happen
     for (uint32_t k = c_.start_[did], end = c_.start_[did + 1]; k < end; ++k) {
       const uint32_t e = c_.entries_[k];
       ++counts_[e >> FacetColumns::kFacetShift][e & FacetColumns::kValueMask];
     }
   }
-
-  int64_t Seen() const { return seen_; }
+  void Subtract(Xapian::docid did) {
+    if (did + 1 >= c_.start_.size()) return;
+    for (uint32_t k = c_.start_[did], end = c_.start_[did + 1]; k < end; ++k) {
+      const uint32_t e = c_.entries_[k];
+      --counts_[e >> FacetColumns::kFacetShift][e & FacetColumns::kValueMask];
+    }
+  }
+  // Counts every document of the revision: a set of nearly all of them is
+  // then counted by subtracting the few it lacks.
+  void SetToAll() { counts_ = c_.all_; }
 
   // As FacetSpy::Results: facet name -> value -> count, the party facet cut
   // to its FacetSpy::kMaxPartyValues most frequent values (ties by name).
@@ -134,6 +155,26 @@ class ColumnFacetSpy final : public Xapian::MatchSpy {
  private:
   const FacetColumns& c_;
   std::vector<std::vector<int64_t>> counts_;
+};
+
+// Counts facets of the matches through FacetColumns (which must be of the
+// revision being searched).
+class ColumnFacetSpy final : public Xapian::MatchSpy {
+ public:
+  explicit ColumnFacetSpy(const FacetColumns& c) : counts_(c) {}
+
+  void operator()(const Xapian::Document& doc, double /*wt*/) override {
+    ++seen_;
+    counts_.Add(doc.get_docid());
+  }
+
+  int64_t Seen() const { return seen_; }
+  std::map<std::string, std::map<std::string, int64_t>> Results() const {
+    return counts_.Results();
+  }
+
+ private:
+  ColumnCounts counts_;
   int64_t seen_ = 0;
 };
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <future>
 #include <memory>
@@ -16,6 +17,8 @@
 
 #include "facet_columns.h"
 #include "generations.h"
+#include "match_bitmap.h"
+#include "revision_cache.h"
 #include "schema.h"
 #include "search.h"
 #include "xapian_status.h"
@@ -32,6 +35,8 @@ namespace {
 constexpr auto kReaderRecheck = std::chrono::milliseconds(100);
 // Idle readers kept for reuse.
 constexpr size_t kMaxIdleReaders = 32;
+// Bitmaps of frequent terms kept (match_bitmap.h): 3.2 MB at 100k documents.
+constexpr size_t kTermBitmaps = 256;
 // Facet columns are rebuilt for a new revision at most this often.
 constexpr auto kColumnsRebuildEvery = std::chrono::seconds(2);
 // Documents of a batch are built (text analysis, document data) this many at
@@ -118,6 +123,13 @@ struct XapianSearchIndex::Impl {
   // Reader pool.
   mutable std::mutex pool_mu;
   mutable std::vector<std::unique_ptr<Reader>> idle;
+
+  // Counts of recent queries (null when turned off) and bitmaps of
+  // frequent terms, of the latest revision searched (revision_cache.h).
+  std::unique_ptr<RevisionCache<FacetCount>> facet_cache;
+  int64_t facet_cache_min_matches = 0;
+  bool count_by_bitmap = true;
+  RevisionCache<MatchBitmap> term_bitmaps{kTermBitmaps};
 
   // Facet columns of the latest revision searched (facet_columns.h).
   mutable std::mutex columns_mu;
@@ -379,12 +391,30 @@ struct XapianSearchIndex::Impl {
 XapianSearchIndex::XapianSearchIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 XapianSearchIndex::~XapianSearchIndex() { CloseWriter(); }
 
-Result<std::unique_ptr<XapianSearchIndex>> XapianSearchIndex::Open(const std::string& dir) {
+XapianSearchIndexOptions XapianSearchIndexOptions::FromEnvironment() {
+  XapianSearchIndexOptions o;
+  const char* env = std::getenv("CUSTOS_SEARCH_CACHE");
+  if (env != nullptr && *env != '\0') {
+    char* end = nullptr;
+    const unsigned long long n = std::strtoull(env, &end, 10);
+    if (*end == '\0') o.facet_cache_entries = static_cast<size_t>(n);
+  }
+  return o;
+}
+
+Result<std::unique_ptr<XapianSearchIndex>> XapianSearchIndex::Open(
+    const std::string& dir, const XapianSearchIndexOptions& options) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
   auto impl = std::make_unique<Impl>();
   impl->root = dir;
+  if (options.facet_cache_entries > 0) {
+    impl->facet_cache =
+        std::make_unique<RevisionCache<FacetCount>>(options.facet_cache_entries);
+    impl->facet_cache_min_matches = options.facet_cache_min_matches;
+  }
+  impl->count_by_bitmap = options.count_by_bitmap;
   Result<std::string> cur = generations::ReadCurrent(impl->root);
   if (!cur.ok() && cur.status().code() != core::StatusCode::kNotFound) return cur.status();
   if (!cur.ok()) {
@@ -452,7 +482,12 @@ Result<core::SearchResults> XapianSearchIndex::Search(const core::SearchQuery& q
       [&](Xapian::Database& db) {
         std::shared_ptr<const FacetColumns> columns;
         if (query.facets && query.facet_sample <= 0) columns = impl_->ColumnsFor(db);
-        return RunSearch(db, query, columns.get());
+        SearchCaches caches;
+        caches.counts = impl_->facet_cache.get();
+        caches.counts_min_total = impl_->facet_cache_min_matches;
+        caches.count_by_bitmap = impl_->count_by_bitmap;
+        caches.term_bitmaps = &impl_->term_bitmaps;
+        return RunSearch(db, query, columns.get(), caches);
       },
       "search");
 }
@@ -474,6 +509,18 @@ Result<int64_t> XapianSearchIndex::DocumentCount() const {
 std::string XapianSearchIndex::CurrentGeneration() const {
   Result<std::string> gen = impl_->CurrentGen();
   return gen.ok() ? *gen : std::string();
+}
+
+XapianSearchIndex::CacheStats XapianSearchIndex::FacetCacheStats() const {
+  CacheStats out;
+  if (impl_->facet_cache) {
+    const auto s = impl_->facet_cache->stats();
+    out.hits = s.hits;
+    out.misses = s.misses;
+    out.entries = s.entries;
+  }
+  out.term_bitmap_hits = impl_->term_bitmaps.stats().hits;
+  return out;
 }
 
 void XapianSearchIndex::CloseWriter() {

@@ -161,7 +161,7 @@ class IndexedCorpusTest : public ::testing::Test {
  protected:
   void SetUp() override {
     for (const auto& a : Corpus()) ASSERT_TRUE(store_.CreateArtifact(a, "tester").ok());
-    auto index = XapianSearchIndex::Open((dir_.path / "index").string());
+    auto index = XapianSearchIndex::Open((dir_.path / "index").string(), IndexOptions());
     ASSERT_TRUE(index.ok()) << index.status().ToString();
     index_ = std::move(index).value();
     FollowerOptions opts;
@@ -179,6 +179,11 @@ class IndexedCorpusTest : public ::testing::Test {
     follower_ = std::make_unique<IndexFollower>(store_, *index_, opts);
     auto n = follower_->CatchUp();
     ASSERT_TRUE(n.ok()) << n.status().ToString();
+  }
+
+  // The options the index is opened with; a fixture may override them.
+  virtual XapianSearchIndexOptions IndexOptions() const {
+    return XapianSearchIndexOptions::FromEnvironment();
   }
 
   core::SearchResults Search(core::SearchQuery q) {

@@ -75,8 +75,14 @@
 // least every 100 ms for commits of other processes. Writes go through one
 // WritableDatabase, opened on the first write and guarded by a mutex; only
 // one process may write a generation at a time (Unavailable otherwise).
+//
+// Exact facet counts and totals of recent queries are cached for the latest
+// revision searched (XapianSearchIndexOptions): an answer from the cache is
+// the one counting would give, since any commit makes a new revision.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -87,13 +93,34 @@
 
 namespace custos::indexer {
 
+struct XapianSearchIndexOptions {
+  // Exact totals and facet counts of this many recent queries (the counting
+  // pass over every match, the cost of a common word) are kept for the
+  // latest index revision searched, keyed by the final query, access
+  // included. 0 turns the cache off.
+  size_t facet_cache_entries = 256;
+  // Queries matching fewer records are cheap to count and are not kept.
+  int64_t facet_cache_min_matches = 1000;
+  // Count the matches of boolean queries that match a good share of the
+  // index through bitmaps of their terms' posting lists rather than the
+  // matcher's counting pass (same counts, far faster for common words).
+  // Off only to compare the two, in tests and benchmarks.
+  bool count_by_bitmap = true;
+
+  // The defaults, except that CUSTOS_SEARCH_CACHE=N in the environment sets
+  // facet_cache_entries (CUSTOS_SEARCH_CACHE=0: off, to benchmark without).
+  static XapianSearchIndexOptions FromEnvironment();
+};
+
 class XapianSearchIndex final : public core::SearchIndex {
  public:
   // Opens the index in `dir`, creating the directory and an empty first
   // generation when missing. Does not take the write lock (that happens on
   // the first ApplyBatch). Errors: IOError, Corruption (unreadable CURRENT or
   // a database written by an incompatible schema: rebuild it).
-  static core::Result<std::unique_ptr<XapianSearchIndex>> Open(const std::string& dir);
+  static core::Result<std::unique_ptr<XapianSearchIndex>> Open(
+      const std::string& dir,
+      const XapianSearchIndexOptions& options = XapianSearchIndexOptions::FromEnvironment());
 
   ~XapianSearchIndex() override;
   XapianSearchIndex(const XapianSearchIndex&) = delete;
@@ -111,6 +138,16 @@ class XapianSearchIndex final : public core::SearchIndex {
 
   // Releases the write lock (closes the writer) until the next ApplyBatch.
   void CloseWriter();
+
+  // Counters of the facet count cache since Open (for tests and benchmarks),
+  // and of the term bitmaps (match_bitmap.h) reused.
+  struct CacheStats {
+    int64_t hits = 0;
+    int64_t misses = 0;
+    int64_t entries = 0;  // held now
+    int64_t term_bitmap_hits = 0;
+  };
+  CacheStats FacetCacheStats() const;
 
   // Opens one generation `generation` ("gen-4") under `dir` without
   // following CURRENT, creating it when missing. For RebuildIndex, which
