@@ -4,6 +4,8 @@
 #include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Exception.h>
 
+#include <chrono>
+
 #include "migrations.h"
 #include "sqlite_database_impl.h"
 
@@ -16,6 +18,20 @@ using namespace Poco::Data::Keywords;
 namespace {
 
 std::once_flag g_register_once;
+
+// WAL checkpoints (copying committed pages from the WAL into the database
+// file, then fsyncing it) mostly run on a thread of their own. With only
+// SQLite's automatic checkpoint, the commit that crossed 1000 WAL pages
+// copied all of them and fsynced the file before returning, and every write
+// queued behind it waited (custody appends at 16 clients had a p99 of 33 ms).
+// This thread runs a PASSIVE checkpoint (it never blocks the writer or
+// readers) after every kCheckpointEvery commits, or within
+// kCheckpointAtLeast of any commit, so the automatic one finds the pages
+// already copied. The automatic one stays on: under a steady stream of
+// commits a background checkpoint never sees the WAL complete, and only a
+// checkpoint between two commits lets the WAL start over instead of growing.
+constexpr uint64_t kCheckpointEvery = 100;
+constexpr auto kCheckpointAtLeast = std::chrono::seconds(1);
 
 Status FromPocoException(const Poco::Exception& e) {
   // SQLite's busy/locked surface as these classes; the caller may retry.
@@ -68,6 +84,41 @@ std::unique_ptr<Poco::Data::Session> OpenConnection(const std::string& path) {
 
 int SqliteDatabase::LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
 
+SqliteDatabase::Impl::~Impl() {
+  {
+    std::lock_guard lock(checkpoint_mu);
+    stopping = true;
+  }
+  checkpoint_cv.notify_all();
+  if (checkpointer.joinable()) checkpointer.join();
+}
+
+void SqliteDatabase::Impl::NoteCommit() {
+  std::lock_guard lock(checkpoint_mu);
+  if (++commits_since_checkpoint >= kCheckpointEvery) checkpoint_cv.notify_one();
+}
+
+void SqliteDatabase::Impl::CheckpointLoop() {
+  std::unique_ptr<Poco::Data::Session> conn;
+  std::unique_lock lock(checkpoint_mu);
+  while (true) {
+    checkpoint_cv.wait_for(lock, kCheckpointAtLeast, [&] {
+      return stopping || commits_since_checkpoint >= kCheckpointEvery;
+    });
+    if (stopping) return;
+    if (commits_since_checkpoint == 0) continue;
+    commits_since_checkpoint = 0;
+    lock.unlock();
+    try {
+      if (!conn) conn = OpenConnection(path);
+      *conn << "PRAGMA wal_checkpoint(PASSIVE)", now;
+    } catch (const Poco::Exception&) {
+      conn.reset();  // the next round opens a fresh connection and retries
+    }
+    lock.lock();
+  }
+}
+
 SqliteDatabase::SqliteDatabase(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SqliteDatabase::~SqliteDatabase() = default;
 
@@ -112,6 +163,8 @@ Result<std::shared_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& 
   } catch (const Poco::Exception& e) {
     return FromPocoException(e);
   }
+  Impl* raw = impl.get();
+  impl->checkpointer = std::thread([raw] { raw->CheckpointLoop(); });
   return std::shared_ptr<SqliteDatabase>(new SqliteDatabase(std::move(impl)));
 }
 
@@ -128,6 +181,7 @@ Status SqliteDatabase::Write(const std::function<Status(Poco::Data::Session&)>& 
     status = fn(w);
     if (status.ok()) {
       w << "COMMIT", now;
+      impl_->NoteCommit();
       return status;
     }
   } catch (const Poco::Exception& e) {
