@@ -466,18 +466,16 @@ std::shared_ptr<const FacetCount> CountMatches(const Xapian::Database& db,
   count.set_weighting_scheme(Xapian::BoolWeight());
   count.set_docid_order(Xapian::Enquire::ASCENDING);
   auto out = std::make_shared<FacetCount>();
+  const auto count_with = [&](auto&& spy) {
+    count.add_matchspy(&spy);
+    (void)count.get_mset(0, 0, db.get_doccount());
+    out->total = spy.Seen();
+    out->facets = spy.Results();
+  };
   if (fresh_columns) {
-    ColumnFacetSpy spy(*columns);
-    count.add_matchspy(&spy);
-    (void)count.get_mset(0, 0, db.get_doccount());
-    out->total = spy.Seen();
-    out->facets = spy.Results();
+    count_with(ColumnFacetSpy(*columns));
   } else {
-    FacetSpy spy;
-    count.add_matchspy(&spy);
-    (void)count.get_mset(0, 0, db.get_doccount());
-    out->total = spy.Seen();
-    out->facets = spy.Results();
+    count_with(FacetSpy());
   }
   return out;
 }

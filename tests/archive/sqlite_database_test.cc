@@ -34,14 +34,22 @@ core::Status Insert(SqliteDatabase& db, const std::string& body) {
   });
 }
 
-// 200 commits stay under SQLite's automatic checkpoint (1000 WAL pages), so
-// only the background checkpoint can have copied them into the file.
-TEST(SqliteDatabaseTest, CommitsReachTheDatabaseFileWithoutWaitingForTheWalToFill) {
+// A fresh database with one table t.
+class SqliteDatabaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db = SqliteDatabase::Open(path);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    ASSERT_TRUE(CreateTable(**db).ok());
+  }
   testing::TempDir dir;
   const std::string path = dir.file("custos.db");
-  auto db = SqliteDatabase::Open(path);
-  ASSERT_TRUE(db.ok()) << db.status().ToString();
-  ASSERT_TRUE(CreateTable(**db).ok());
+  core::Result<std::shared_ptr<SqliteDatabase>> db = core::Status::Internal("not opened");
+};
+
+// 200 commits stay under SQLite's automatic checkpoint (1000 WAL pages), so
+// only the background checkpoint can have copied them into the file.
+TEST_F(SqliteDatabaseTest, CommitsReachTheDatabaseFileWithoutWaitingForTheWalToFill) {
   const uintmax_t before = std::filesystem::file_size(path);
   for (int i = 0; i < 200; ++i) ASSERT_TRUE(Insert(**db, std::string(3000, 'x')).ok());
   uintmax_t size = before;
@@ -52,12 +60,7 @@ TEST(SqliteDatabaseTest, CommitsReachTheDatabaseFileWithoutWaitingForTheWalToFil
   EXPECT_GE(size, before + 200 * 3000) << "no checkpoint copied the commits into " << path;
 }
 
-TEST(SqliteDatabaseTest, ManyCommitsKeepTheWalSmallAndLoseNothing) {
-  testing::TempDir dir;
-  const std::string path = dir.file("custos.db");
-  auto db = SqliteDatabase::Open(path);
-  ASSERT_TRUE(db.ok()) << db.status().ToString();
-  ASSERT_TRUE(CreateTable(**db).ok());
+TEST_F(SqliteDatabaseTest, ManyCommitsKeepTheWalSmallAndLoseNothing) {
   // About three pages per commit: 3,000 commits would leave a WAL of tens
   // of MB if no checkpoint ever completed.
   const std::string body(3000, 'x');
