@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "custos/archive/data_dir.h"
 #include "custos/indexer/index_follower.h"
+#include "custos/web/runtime.h"
 
 namespace custos::tools {
 
@@ -25,17 +26,11 @@ int RunReindex(int argc, char** argv) {
     std::cerr << "custos reindex: " << archive.status().ToString() << "\n";
     return 1;
   }
-  auto* documents = &(*archive)->documents();
   auto* parties = &(*archive)->parties();
   indexer::FollowerOptions options;
-  options.documents = [documents](const std::string& id) {
-    return documents->TextForArtifact(id);
-  };
   // Records are indexed under their parties' names too (curator aliases).
+  web::SetArchiveProviders(**archive, options);
   options.prepare = [parties] { return parties->Sync(); };
-  options.party_names = [parties](const core::Artifact& a) {
-    return parties->SearchNames(a.id, a.visibility == core::Visibility::kRestricted);
-  };
   auto stats = indexer::RebuildIndex((*archive)->paths().index(), (*archive)->records(), options);
   if (!stats.ok()) {
     std::cerr << "custos reindex: " << stats.status().ToString() << "\n";

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_map>
 
 #include "custos/archive/media_type.h"
 #include "custos/archive/ocr_languages.h"
@@ -533,18 +534,28 @@ Result<std::vector<std::string>> DocumentStore::ArtifactsCiting(std::string_view
 }
 
 Result<std::vector<core::DocumentText>> DocumentStore::TextForArtifact(
-    std::string_view artifact_id_sv) const {
-  const std::string artifact_id(artifact_id_sv);
-  std::vector<core::DocumentText> out;
+    std::string_view artifact_id) const {
+  CUSTOS_ASSIGN_OR_RETURN(auto texts, TextForArtifacts({std::string(artifact_id)}));
+  return std::move(texts.front());
+}
+
+Result<std::vector<std::vector<core::DocumentText>>> DocumentStore::TextForArtifacts(
+    const std::vector<std::string>& artifact_ids) const {
+  std::vector<std::vector<core::DocumentText>> out(artifact_ids.size());
+  if (artifact_ids.empty()) return out;
+  CUSTOS_ASSIGN_OR_RETURN(std::string list, JsonArrayParam(artifact_ids));
+  std::unordered_map<std::string, std::vector<core::DocumentText>> by_id;
   CUSTOS_RETURN_IF_ERROR(db_->Read([&](Poco::Data::Session& s) {
-    std::vector<std::string> sha, kind, visibility, text;
+    std::vector<std::string> artifact, sha, kind, visibility, text;
     std::vector<int> page;
-    s << "SELECT d.sha256, d.kind, d.visibility, p.page, p.text FROM document_links l "
+    s << "SELECT l.artifact_id, d.sha256, d.kind, d.visibility, p.page, p.text "
+         "FROM document_links l "
          "JOIN documents d ON d.sha256 = l.sha256 "
          "JOIN document_pages p ON p.sha256 = d.sha256 "
-         "WHERE l.artifact_id = ? AND p.text <> '' ORDER BY l.linked_at, d.sha256, p.page",
-        bind(artifact_id), into(sha), into(kind), into(visibility), into(page), into(text), now;
-    out.reserve(sha.size());
+         "WHERE l.artifact_id IN (SELECT value FROM json_each(?)) AND p.text <> '' "
+         "ORDER BY l.artifact_id, l.linked_at, d.sha256, p.page",
+        bind(list), into(artifact), into(sha), into(kind), into(visibility), into(page), into(text),
+        now;
     for (size_t i = 0; i < sha.size(); ++i) {
       core::DocumentText t;
       t.sha256 = std::move(sha[i]);
@@ -552,10 +563,14 @@ Result<std::vector<core::DocumentText>> DocumentStore::TextForArtifact(
       t.page = page[i];
       t.text = std::move(text[i]);
       t.restricted = visibility[i] != "public";
-      out.push_back(std::move(t));
+      by_id[artifact[i]].push_back(std::move(t));
     }
     return Status::Ok();
   }));
+  for (size_t i = 0; i < artifact_ids.size(); ++i) {
+    auto it = by_id.find(artifact_ids[i]);
+    if (it != by_id.end()) out[i] = it->second;  // copied: an id may repeat
+  }
   return out;
 }
 

@@ -1432,24 +1432,39 @@ Status PartyStore::CheckVisible(int64_t party, const PartyAccess& access) {
 
 Result<std::vector<std::string>> PartyStore::SearchNames(const std::string& artifact_id,
                                                          bool restricted_names) const {
-  std::vector<std::string> names;
+  CUSTOS_ASSIGN_OR_RETURN(auto names,
+                          SearchNames(std::vector<std::string>{artifact_id}, restricted_names));
+  return std::move(names.front());
+}
+
+Result<std::vector<std::vector<std::string>>> PartyStore::SearchNames(
+    const std::vector<std::string>& artifact_ids, bool restricted_names) const {
+  std::vector<std::vector<std::string>> out(artifact_ids.size());
+  if (artifact_ids.empty()) return out;
+  CUSTOS_ASSIGN_OR_RETURN(std::string list, JsonArrayParam(artifact_ids));
+  std::unordered_map<std::string, std::vector<std::string>> by_id;
   CUSTOS_RETURN_IF_ERROR(db_->Read([&](Session& s) -> Status {
-    // Names of the record's parties under another key than the record's
+    // Names of each record's parties under another key than the record's
     // own mentions use; a derived spelling only when a visible record uses
     // it (aliases come from curators, not from records).
-    std::string id = artifact_id;
     int all = restricted_names ? 1 : 0;
-    s << "SELECT DISTINCT n.name FROM party_names n "
-         "WHERE n.party_id IN (SELECT party_id FROM party_mentions WHERE artifact_id = ?) "
-         "AND n.key NOT IN (SELECT key FROM party_mentions WHERE artifact_id = ?) "
+    std::vector<std::string> ids, names;
+    s << "SELECT DISTINCT r.value, n.name FROM json_each(?) r JOIN party_names n "
+         "ON n.party_id IN (SELECT party_id FROM party_mentions WHERE artifact_id = r.value) "
+         "WHERE n.key NOT IN (SELECT key FROM party_mentions WHERE artifact_id = r.value) "
          "AND (n.origin = 'alias' OR EXISTS (SELECT 1 FROM party_mentions m "
          "  JOIN party_artifacts a ON a.artifact_id = m.artifact_id "
          "  WHERE m.party_id = n.party_id AND m.key = n.key AND (? OR a.restricted = 0))) "
-         "ORDER BY n.name",
-        bind(id), bind(id), bind(all), into(names), now;
+         "ORDER BY r.value, n.name",
+        bind(list), bind(all), into(ids), into(names), now;
+    for (size_t i = 0; i < ids.size(); ++i) by_id[ids[i]].push_back(std::move(names[i]));
     return Status::Ok();
   }));
-  return names;
+  for (size_t i = 0; i < artifact_ids.size(); ++i) {
+    auto it = by_id.find(artifact_ids[i]);
+    if (it != by_id.end()) out[i] = it->second;  // copied: an id may repeat
+  }
+  return out;
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include <Poco/Exception.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 
 #include "migrations.h"
 #include "sqlite_database_impl.h"
@@ -226,6 +227,14 @@ Result<int64_t> SqliteDatabase::ReadInt64(const std::string& sql) const {
   });
   if (!st.ok()) return st;
   return static_cast<int64_t>(value);
+}
+
+Result<std::string> JsonArrayParam(const std::vector<std::string>& values) {
+  try {
+    return nlohmann::json(values).dump();
+  } catch (const nlohmann::json::exception&) {
+    return Status::InvalidArgument("a value in the list is not valid UTF-8");
+  }
 }
 
 }  // namespace custos::archive

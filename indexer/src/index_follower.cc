@@ -50,26 +50,32 @@ Result<IndexFollower::PendingBatch> IndexFollower::ReadBatch(int64_t after, int 
   if (options_.prepare) CUSTOS_RETURN_IF_ERROR(options_.prepare());
   core::IndexBatch& batch = out.batch;
   batch.last_seq = changes.back().seq;
-  for (const auto& id : ids) {
-    Result<core::Artifact> a = store_.GetArtifact(id);
-    if (!a.ok()) {
-      if (a.status().code() != core::StatusCode::kNotFound) return a.status();
-      batch.deletes.push_back(id);
+  CUSTOS_ASSIGN_OR_RETURN(std::vector<std::optional<core::Artifact>> records,
+                          store_.GetArtifacts(ids));
+  if (records.size() != ids.size()) return Status::Internal("store returned a short batch");
+  std::vector<std::string> live;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!records[i]) {
+      batch.deletes.push_back(ids[i]);
       continue;
     }
-    core::IndexedArtifact item{std::move(a).value(), {}, {}};
-    if (options_.documents) {
-      Result<std::vector<core::DocumentText>> docs = options_.documents(id);
-      if (docs.ok()) {
-        item.documents = std::move(docs).value();
-      } else if (docs.status().code() != core::StatusCode::kNotFound) {
-        return docs.status();
-      }
+    live.push_back(ids[i]);
+    batch.upserts.push_back(core::IndexedArtifact{std::move(*records[i]), {}, {}});
+  }
+  if (options_.documents && !live.empty()) {
+    Result<std::vector<std::vector<core::DocumentText>>> docs = options_.documents(live);
+    if (docs.ok()) {
+      if (docs->size() != live.size()) return Status::Internal("document texts for a short batch");
+      for (size_t i = 0; i < live.size(); ++i) batch.upserts[i].documents = std::move((*docs)[i]);
+    } else if (docs.status().code() != core::StatusCode::kNotFound) {
+      return docs.status();
     }
-    if (options_.party_names) {
-      CUSTOS_ASSIGN_OR_RETURN(item.party_names, options_.party_names(item.artifact));
-    }
-    batch.upserts.push_back(std::move(item));
+  }
+  if (options_.party_names && !batch.upserts.empty()) {
+    CUSTOS_ASSIGN_OR_RETURN(std::vector<std::vector<std::string>> names,
+                            options_.party_names(batch.upserts));
+    if (names.size() != batch.upserts.size()) return Status::Internal("names for a short batch");
+    for (size_t i = 0; i < names.size(); ++i) batch.upserts[i].party_names = std::move(names[i]);
   }
   return out;
 }

@@ -240,6 +240,19 @@ TEST_F(DocumentStoreTest, FinishedExtractionFeedsTextAndChangeRowsToLinkedArtifa
   EXPECT_EQ((*text)[1].kind, "police_report");
   EXPECT_EQ((*text)[1].text, "Sold to M. Durand");
   EXPECT_FALSE((*text)[1].restricted);
+
+  // Many artifacts in one call: the same pages, each under its artifact.
+  const std::string bare = a_.NewArtifact("Jar");
+  auto many = a_.documents->TextForArtifacts({second, bare, "no-such", first});
+  ASSERT_TRUE(many.ok()) << many.status().ToString();
+  ASSERT_EQ(many->size(), 4u);
+  ASSERT_EQ((*many)[0].size(), 2u);
+  EXPECT_EQ((*many)[0][0].text, "Invoice 1932");
+  EXPECT_EQ((*many)[0][1].text, "Sold to M. Durand");
+  EXPECT_TRUE((*many)[1].empty());
+  EXPECT_TRUE((*many)[2].empty());
+  ASSERT_EQ((*many)[3].size(), 2u);
+  EXPECT_EQ((*many)[3][1].sha256, sha);
 }
 
 TEST_F(DocumentStoreTest, DeletedArtifactsAreNeitherLinkedNorFed) {

@@ -271,6 +271,45 @@ TEST_F(PartyStoreTest, AliasAttachesLaterRecordsAndIsSearchable) {
   EXPECT_NE(g->Search("mars fine art", kAll, 10)[0].id, mars);
 }
 
+TEST_F(PartyStoreTest, SearchNamesForManyRecordsMatchesOneAtATime) {
+  // A merge gives each record the other's spelling; an alias gives both a
+  // curator's name; a spelling known only from a restricted record reaches
+  // a public record only when restricted names are asked for.
+  Put("n1", "J. Smith, London; sold to Galerie Mars, 1960.");
+  Put("n2", "John Smith, London; sold to Anna Weiss, 1961.");
+  Put("n3", "Jon Smith; Paul Roux.", /*restricted=*/true);
+  Put("n4", "Paul Roux.");
+  Graph();
+  const int64_t j = IdOf("J. Smith"), john = IdOf("John Smith"), jon = IdOf("Jon Smith");
+  ASSERT_TRUE(parties_->Merge(john, j, "curator").ok());
+  ASSERT_TRUE(parties_->Merge(john, jon, "curator").ok());
+  ASSERT_TRUE(parties_->AddAlias(john, "Smith & Sons Ltd", "curator").ok());
+  ASSERT_TRUE(parties_->Sync().ok());
+
+  const std::vector<std::string> ids = {"n1", "n2", "n3", "n4", "missing", "n1"};
+  for (const bool restricted : {false, true}) {
+    auto batch = parties_->SearchNames(ids, restricted);
+    ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+    ASSERT_EQ(batch->size(), ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) {
+      auto one = parties_->SearchNames(ids[i], restricted);
+      ASSERT_TRUE(one.ok());
+      EXPECT_EQ((*batch)[i], *one) << ids[i] << " restricted=" << restricted;
+    }
+  }
+  // What the batch found, so that equal-but-empty answers cannot pass.
+  auto pub = parties_->SearchNames(ids, false);
+  auto all = parties_->SearchNames(ids, true);
+  EXPECT_EQ((*pub)[0], (std::vector<std::string>{"John Smith", "Smith & Sons Ltd"}));
+  EXPECT_EQ((*all)[0], (std::vector<std::string>{"John Smith", "Jon Smith", "Smith & Sons Ltd"}));
+  EXPECT_EQ((*pub)[1], (std::vector<std::string>{"J. Smith", "Smith & Sons Ltd"}));
+  EXPECT_TRUE((*pub)[3].empty());
+  EXPECT_TRUE((*pub)[4].empty());
+  EXPECT_EQ((*pub)[5], (*pub)[0]);
+  EXPECT_EQ(parties_->SearchNames(std::vector<std::string>{"bad\xff"}, true).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST_F(PartyStoreTest, RestrictedRecordsAreInvisibleToLowerRoles) {
   Put("p1", "Anna Weiss; sold to Galerie Mars, 1960.");
   Put("r1", "Galerie Mars; sold to Secret Buyer, 1990.", /*restricted=*/true);

@@ -52,6 +52,32 @@ TEST_F(SqliteRecordStoreTest, CreateAssignsIdVersionAndTimes) {
   EXPECT_EQ(*back, *a);
 }
 
+TEST_F(SqliteRecordStoreTest, GetArtifactsReadsManyInOrderWithGapsForTheMissing) {
+  auto a = store_->CreateArtifact(Make("Bowl", "inv-a"), "c");
+  auto b = store_->CreateArtifact(Make("Lid", "inv-b"), "c");
+  auto gone = store_->CreateArtifact(Make("Jar", "inv-gone"), "c");
+  ASSERT_TRUE(a.ok() && b.ok() && gone.ok());
+  ASSERT_TRUE(store_->DeleteArtifact("inv-gone", std::nullopt, "c").ok());
+  auto got = store_->GetArtifacts({"inv-b", "nope", "inv-gone", "inv-a", "inv-b"});
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->size(), 5u);
+  ASSERT_TRUE((*got)[0].has_value());
+  EXPECT_EQ(*(*got)[0], *b);
+  EXPECT_FALSE((*got)[1].has_value());
+  EXPECT_FALSE((*got)[2].has_value()) << "a deleted record is not live";
+  ASSERT_TRUE((*got)[3].has_value());
+  EXPECT_EQ(*(*got)[3], *a);
+  ASSERT_TRUE((*got)[4].has_value());
+  EXPECT_EQ(*(*got)[4], *b);
+  EXPECT_TRUE(store_->GetArtifacts({})->empty());
+  // Ids that look like SQL or JSON are data, not syntax.
+  auto odd = store_->GetArtifacts({"\"]' OR 1=1 --", "inv-a"});
+  ASSERT_TRUE(odd.ok());
+  EXPECT_FALSE((*odd)[0].has_value());
+  EXPECT_TRUE((*odd)[1].has_value());
+  EXPECT_EQ(store_->GetArtifacts({"bad\xff"}).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(SqliteRecordStoreTest, CreateWithTakenIdConflicts) {
   ASSERT_TRUE(store_->CreateArtifact(Make("A", "inv-1"), "c").ok());
   auto again = store_->CreateArtifact(Make("B", "inv-1"), "c");

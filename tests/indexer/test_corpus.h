@@ -166,15 +166,18 @@ class IndexedCorpusTest : public ::testing::Test {
     index_ = std::move(index).value();
     FollowerOptions opts;
     opts.batch_size = 7;  // several batches
-    opts.documents =
-        [this](const std::string& id) -> core::Result<std::vector<core::DocumentText>> {
-      if (id != "painting") return std::vector<core::DocumentText>{};
-      return std::vector<core::DocumentText>{
-          {"aa11", "invoice", 1, "Cover letter from the gallery.", false},
-          {"aa11", "invoice", 3, "Invoice: one painting, wheat field, sold to Mr Hildebrand.",
-           false},
-          {"bb22", "police_report", 1, "Confidential informant Xanadoodle named.", true},
-      };
+    opts.documents = [](const std::vector<std::string>& ids) {
+      std::vector<std::vector<core::DocumentText>> out(ids.size());
+      for (size_t i = 0; i < ids.size(); ++i) {
+        if (ids[i] != "painting") continue;
+        out[i] = {
+            {"aa11", "invoice", 1, "Cover letter from the gallery.", false},
+            {"aa11", "invoice", 3, "Invoice: one painting, wheat field, sold to Mr Hildebrand.",
+             false},
+            {"bb22", "police_report", 1, "Confidential informant Xanadoodle named.", true},
+        };
+      }
+      return core::Result<std::vector<std::vector<core::DocumentText>>>(std::move(out));
     };
     follower_ = std::make_unique<IndexFollower>(store_, *index_, opts);
     auto n = follower_->CatchUp();

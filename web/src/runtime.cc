@@ -64,6 +64,34 @@ struct Runtime::Impl {
   }
 };
 
+void SetArchiveProviders(archive::Archive& archive, indexer::FollowerOptions& options) {
+  auto* documents = &archive.documents();
+  auto* parties = &archive.parties();
+  options.documents = [documents](const std::vector<std::string>& ids) {
+    return documents->TextForArtifacts(ids);
+  };
+  // A restricted record is also found under spellings known only from
+  // restricted records; a public one is not: one statement for each kind.
+  options.party_names = [parties](const std::vector<core::IndexedArtifact>& records)
+      -> Result<std::vector<std::vector<std::string>>> {
+    std::vector<std::vector<std::string>> out(records.size());
+    for (const bool restricted : {false, true}) {
+      std::vector<std::string> ids;
+      std::vector<size_t> at;
+      for (size_t i = 0; i < records.size(); ++i) {
+        if ((records[i].artifact.visibility == core::Visibility::kRestricted) != restricted)
+          continue;
+        ids.push_back(records[i].artifact.id);
+        at.push_back(i);
+      }
+      if (ids.empty()) continue;
+      CUSTOS_ASSIGN_OR_RETURN(auto names, parties->SearchNames(ids, restricted));
+      for (size_t k = 0; k < at.size(); ++k) out[at[k]] = std::move(names[k]);
+    }
+    return out;
+  };
+}
+
 Runtime::Runtime(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Runtime::~Runtime() { Stop(); }
 
@@ -76,11 +104,10 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(archive::Archive& archive,
                                                          impl->options.origin));
   CUSTOS_ASSIGN_OR_RETURN(impl->custody,
                           archive::CustodyLog::Open(archive.database_ptr(), keys, clock));
-  auto* documents = &archive.documents();
   auto* parties = &archive.parties();
   indexer::FollowerOptions fo;
   fo.poll_interval = impl->options.index_poll;
-  fo.documents = [documents](const std::string& id) { return documents->TextForArtifact(id); };
+  SetArchiveProviders(archive, fo);
   // Parties follow the same feed (and the custody log), one step ahead of
   // the index: each round and each batch first brings them and their
   // snapshot up to date, so that records are indexed under their parties'
@@ -100,9 +127,6 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(archive::Archive& archive,
     auto graph = parties->Graph();
     if (!graph.ok()) cold->store(true);
     return graph.ok() ? Status::Ok() : graph.status();
-  };
-  fo.party_names = [parties](const core::Artifact& a) {
-    return parties->SearchNames(a.id, a.visibility == core::Visibility::kRestricted);
   };
   auto index = indexer::XapianSearchIndex::Open(archive.paths().index());
   if (!index.ok() && index.status().code() == core::StatusCode::kCorruption) {

@@ -198,9 +198,13 @@ class DocumentStore {
 
   // Extracted text of every page of every document linked to `artifact_id`,
   // by document then page; pages without text are left out. Restricted
-  // documents are included with restricted = true (the index decides). Fits
-  // indexer::DocumentTextProvider.
+  // documents are included with restricted = true (the index decides).
   core::Result<std::vector<core::DocumentText>> TextForArtifact(std::string_view artifact_id) const;
+  // The same for many artifacts in one statement: one entry per id, in
+  // order. Fits indexer::DocumentTextProvider. InvalidArgument for an id
+  // that is not UTF-8.
+  core::Result<std::vector<std::vector<core::DocumentText>>> TextForArtifacts(
+      const std::vector<std::string>& artifact_ids) const;
 
   // --- the extraction queue (used by ExtractionWorker) ---
 

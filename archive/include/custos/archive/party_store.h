@@ -322,6 +322,10 @@ class PartyStore {
   // record not synced yet. IOError.
   core::Result<std::vector<std::string>> SearchNames(const std::string& artifact_id,
                                                      bool restricted_names) const;
+  // The same for many records in one statement: one list per id, in order.
+  // InvalidArgument for an id that is not UTF-8.
+  core::Result<std::vector<std::vector<std::string>>> SearchNames(
+      const std::vector<std::string>& artifact_ids, bool restricted_names) const;
 
  private:
   struct SyncCache;

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "custos/core/status.h"
 
@@ -54,5 +55,11 @@ class SqliteDatabase {
   explicit SqliteDatabase(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// `values` as one JSON array, the parameter of `... IN (SELECT value FROM
+// json_each(?))`: a list of any length in one prepared statement, where
+// `IN (?,?,...)` would need a statement per length and a cap on the count.
+// InvalidArgument when a value is not valid UTF-8.
+core::Result<std::string> JsonArrayParam(const std::vector<std::string>& values);
 
 }  // namespace custos::archive

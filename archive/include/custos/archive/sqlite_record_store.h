@@ -24,6 +24,8 @@ class SqliteRecordStore final : public core::RecordStore {
   core::Result<std::vector<core::Result<core::UpsertOutcome>>> UpsertArtifacts(
       std::vector<core::Artifact> batch, std::string_view actor) override;
   core::Result<core::Artifact> GetArtifact(std::string_view id) const override;
+  core::Result<std::vector<std::optional<core::Artifact>>> GetArtifacts(
+      const std::vector<std::string>& ids) const override;
   core::Result<core::Artifact> UpdateArtifact(core::Artifact a, int64_t expected_version,
                                               std::string_view actor) override;
   core::Result<int64_t> DeleteArtifact(std::string_view id,

@@ -106,6 +106,27 @@ class RecordStore {
   // The live record. NotFound when unknown or deleted.
   virtual Result<Artifact> GetArtifact(std::string_view id) const = 0;
 
+  // The live records of `ids`, one entry per id in order: nullopt where the
+  // id is unknown or deleted. The index follower reads its batches this way;
+  // a store that can read them in one go (one statement, not one per id)
+  // overrides it. The default asks GetArtifact for each.
+  virtual Result<std::vector<std::optional<Artifact>>> GetArtifacts(
+      const std::vector<std::string>& ids) const {
+    std::vector<std::optional<Artifact>> out;
+    out.reserve(ids.size());
+    for (const auto& id : ids) {
+      Result<Artifact> a = GetArtifact(id);
+      if (a.ok()) {
+        out.emplace_back(std::move(a).value());
+      } else if (a.status().code() == StatusCode::kNotFound) {
+        out.emplace_back(std::nullopt);
+      } else {
+        return a.status();
+      }
+    }
+    return out;
+  }
+
   // Replaces the record if its current version is `expected_version`; returns
   // the stored record at version + 1. NotFound, PreconditionFailed (stale).
   virtual Result<Artifact> UpdateArtifact(Artifact a, int64_t expected_version,

@@ -40,17 +40,21 @@
 
 namespace custos::indexer {
 
-// Returns the extracted text of the documents attached to an artifact (one
-// entry per page). Called by the follower for every artifact it (re)indexes;
-// must be thread-safe. NotFound is treated as "no documents".
-using DocumentTextProvider =
-    std::function<core::Result<std::vector<core::DocumentText>>(const std::string& artifact_id)>;
+// Providers are asked once per batch, for all of its records at once (one
+// statement each rather than one per record: preparing the statements
+// cost the follower more than running them). Both must be thread-safe.
 
-// Returns the further names under which an artifact should be found
-// (core::IndexedArtifact::party_names). Called for every artifact the
-// follower (re)indexes; must be thread-safe.
-using PartyNamesProvider =
-    std::function<core::Result<std::vector<std::string>>(const core::Artifact& artifact)>;
+// Returns, for each of `artifact_ids` in order, the extracted text of the
+// documents attached to it (one entry per page). NotFound is treated as "no
+// documents" for all of them.
+using DocumentTextProvider =
+    std::function<core::Result<std::vector<std::vector<core::DocumentText>>>(
+        const std::vector<std::string>& artifact_ids)>;
+
+// Returns, for each of `artifacts` in order, the further names under which
+// it should be found (core::IndexedArtifact::party_names).
+using PartyNamesProvider = std::function<core::Result<std::vector<std::vector<std::string>>>(
+    const std::vector<core::IndexedArtifact>& artifacts)>;
 
 struct FollowerOptions {
   // Change-feed rows in the first commit of a round; doubled after each full

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "custos/core/status.h"
+#include "custos/indexer/index_follower.h"
 #include "custos/web/server.h"
 
 namespace custos::archive {
@@ -21,6 +22,11 @@ class Archive;
 }
 
 namespace custos::web {
+
+// The index follower's providers over `archive` (which must outlive them):
+// the text of the records' documents, and their parties' further names
+// (curator aliases). Shared by the server and `custos reindex`.
+void SetArchiveProviders(archive::Archive& archive, indexer::FollowerOptions& options);
 
 struct RuntimeOptions {
   std::string origin = "custos.local/log";  // used when the log is created
