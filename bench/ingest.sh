@@ -60,7 +60,8 @@ fi
 while :; do
   total=$(search_total "")
   [ "$total" = "$N" ] && break
-  if [ "$(elapsed "$T1" "$(now)" | cut -d. -f1)" -gt "${MAX_WAIT:-1800}" ]; then echo "index total $total after MAX_WAIT"; exit 1; fi
+  waited=$(elapsed "$T1" "$(now)" | cut -d. -f1)
+  if [ "${waited:-0}" -gt "${MAX_WAIT:-1800}" ]; then echo "index total $total after MAX_WAIT"; exit 1; fi
   kill -0 "$SRV_PID" || { echo "server died"; exit 1; }
   sleep 0.2
 done
