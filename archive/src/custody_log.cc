@@ -153,18 +153,21 @@ struct CustodyLog::Impl {
   Result<std::map<std::string, std::string>> VisibilityOf(const std::vector<Pending*>& batch) {
     std::set<std::string> ids;
     for (const Pending* p : batch) {
-      if (p->request.may_see_restricted) ids.insert(p->request.artifact_id);
+      // An id no record can have (any bytes may arrive in a URL) matches
+      // nothing, and must not spoil the list for the batch's other requests.
+      if (p->request.may_see_restricted && core::IsValidArtifactId(p->request.artifact_id)) {
+        ids.insert(p->request.artifact_id);
+      }
     }
     std::map<std::string, std::string> out;
     if (ids.empty()) return out;
-    std::vector<std::string> id_list(ids.begin(), ids.end()), found, values;
+    CUSTOS_ASSIGN_OR_RETURN(std::string list,
+                            JsonArrayParam(std::vector<std::string>(ids.begin(), ids.end())));
+    std::vector<std::string> found, values;
     Status st = db->Read([&](Poco::Data::Session& s) {
-      std::string sql = "SELECT id, visibility FROM artifacts WHERE deleted = 0 AND id IN (";
-      for (size_t i = 0; i < id_list.size(); ++i) sql += i ? ",?" : "?";
-      Poco::Data::Statement q(s);
-      q << sql + ")";
-      for (auto& id : id_list) q, use(id);
-      q, into(found), into(values), now;
+      s << "SELECT id, visibility FROM artifacts WHERE deleted = 0 "
+           "AND id IN (SELECT value FROM json_each(?))",
+          bind(list), into(found), into(values), now;
       return Status::Ok();
     });
     if (!st.ok()) return st;

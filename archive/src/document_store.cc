@@ -541,8 +541,7 @@ Result<std::vector<core::DocumentText>> DocumentStore::TextForArtifact(
 
 Result<std::vector<std::vector<core::DocumentText>>> DocumentStore::TextForArtifacts(
     const std::vector<std::string>& artifact_ids) const {
-  std::vector<std::vector<core::DocumentText>> out(artifact_ids.size());
-  if (artifact_ids.empty()) return out;
+  if (artifact_ids.empty()) return std::vector<std::vector<core::DocumentText>>();
   CUSTOS_ASSIGN_OR_RETURN(std::string list, JsonArrayParam(artifact_ids));
   std::unordered_map<std::string, std::vector<core::DocumentText>> by_id;
   CUSTOS_RETURN_IF_ERROR(db_->Read([&](Poco::Data::Session& s) {
@@ -567,11 +566,7 @@ Result<std::vector<std::vector<core::DocumentText>>> DocumentStore::TextForArtif
     }
     return Status::Ok();
   }));
-  for (size_t i = 0; i < artifact_ids.size(); ++i) {
-    auto it = by_id.find(artifact_ids[i]);
-    if (it != by_id.end()) out[i] = it->second;  // copied: an id may repeat
-  }
-  return out;
+  return InInputOrder<std::vector<core::DocumentText>>(artifact_ids, std::move(by_id));
 }
 
 Result<std::optional<ExtractionJob>> DocumentStore::ClaimNextJob() {

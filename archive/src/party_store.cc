@@ -828,25 +828,9 @@ PartyStore::~PartyStore() = default;
 
 namespace {
 
-// "?,?,?" for n parameters.
-std::string Placeholders(size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) out += i ? ",?" : "?";
-  return out;
-}
-
-// Calls `fn` with consecutive pieces of `ids`, each small enough to bind as
-// an `IN (?,...)` list within SQLite's parameter limit.
-constexpr size_t kInChunk = 500;
-template <typename Fn>
-void ForChunks(const std::vector<std::string>& ids, Fn&& fn) {
-  for (size_t at = 0; at < ids.size(); at += kInChunk) {
-    std::vector<std::string> chunk(
-        ids.begin() + static_cast<std::ptrdiff_t>(at),
-        ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), at + kInChunk)));
-    fn(chunk);
-  }
-}
+// The condition `IN (the values of one JSON array parameter)`, bound with
+// JsonArrayParam: one statement for a list of any length.
+constexpr const char* kInList = " IN (SELECT value FROM json_each(?))";
 
 // A year bound as stored: NULL for an unknown bound. Bulk binding has no
 // nulls, so unknown bounds travel as kNoYear and the INSERT turns that value
@@ -904,16 +888,15 @@ Status PartyStore::SyncBatch(bool* more) {
     };
     std::unordered_map<std::string, Fields> docs;
     std::unordered_map<std::string, std::vector<std::string>> notes;
-    ForChunks(rederived, [&](std::vector<std::string>& chunk) {
-      const std::string in = "(" + Placeholders(chunk.size()) + ")";
+    if (!rederived.empty()) {
+      CUSTOS_ASSIGN_OR_RETURN(std::string list, JsonArrayParam(rederived));
       {
         std::vector<std::string> ids, keys;
         std::vector<Int64> parties;
-        Poco::Data::Statement q(s);
-        q << "SELECT artifact_id, key, party_id FROM party_mentions WHERE artifact_id IN " + in +
-                 " ORDER BY artifact_id, source, position";
-        for (auto& id : chunk) q, use(id);
-        q, into(ids), into(keys), into(parties), now;
+        s << std::string(
+                 "SELECT artifact_id, key, party_id FROM party_mentions WHERE artifact_id") +
+                 kInList + " ORDER BY artifact_id, source, position",
+            bind(list), into(ids), into(keys), into(parties), now;
         for (size_t i = 0; i < ids.size(); ++i) {
           before[ids[i]].emplace(keys[i], parties[i]);
           cache.spans.erase(parties[i]);  // its mentions are about to change
@@ -921,41 +904,33 @@ Status PartyStore::SyncBatch(bool* more) {
       }
       {
         std::vector<std::string> ids, texts;
-        Poco::Data::Statement q(s);
-        q << "SELECT artifact_id, note FROM log_leaves WHERE artifact_id IN " + in +
-                 " ORDER BY artifact_id, seq";
-        for (auto& id : chunk) q, use(id);
-        q, into(ids), into(texts), now;
+        s << std::string("SELECT artifact_id, note FROM log_leaves WHERE artifact_id") + kInList +
+                 " ORDER BY artifact_id, seq",
+            bind(list), into(ids), into(texts), now;
         for (size_t i = 0; i < ids.size(); ++i) notes[ids[i]].push_back(std::move(texts[i]));
       }
       for (const char* table : {"party_mentions", "party_artifacts"}) {
-        Poco::Data::Statement del(s);
-        del << std::string("DELETE FROM ") + table + " WHERE artifact_id IN " + in;
-        for (auto& id : chunk) del, use(id);
-        del.execute();
+        s << std::string("DELETE FROM ") + table + " WHERE artifact_id" + kInList, bind(list), now;
       }
-    });
-    ForChunks(touched, [&](std::vector<std::string>& chunk) {
-      const std::string in = "(" + Placeholders(chunk.size()) + ")";
-      {
-        std::vector<std::string> ids, values, flags;
-        Poco::Data::Statement q(s);
-        // One json_extract with several paths parses the document once.
-        q << "SELECT id, json_extract(doc, '$.title', '$.visibility', '$.maker', "
-             "'$.provenance', '$.provenance_text'), "
-             // The rule names of the gap findings (objects with a rule, or strings).
-             "(SELECT json_group_array(r) FROM (SELECT CASE f.type "
-             "   WHEN 'object' THEN json_extract(f.value, '$.rule') WHEN 'text' THEN f.value END "
-             "   AS r FROM json_each(doc, '$.flags') f) WHERE typeof(r) = 'text') "
-             "FROM artifacts WHERE deleted = 0 AND json_valid(doc) AND id IN " +
-                 in;
-        for (auto& id : chunk) q, use(id);
-        q, into(ids), into(values), into(flags), now;
-        for (size_t i = 0; i < ids.size(); ++i) {
-          docs[ids[i]] = {std::move(values[i]), std::move(flags[i])};
-        }
+    }
+    {
+      CUSTOS_ASSIGN_OR_RETURN(std::string list, JsonArrayParam(touched));
+      std::vector<std::string> ids, values, flags;
+      // One json_extract with several paths parses the document once.
+      s << std::string(
+               "SELECT id, json_extract(doc, '$.title', '$.visibility', '$.maker', "
+               "'$.provenance', '$.provenance_text'), "
+               // The rule names of the gap findings (objects with a rule, or strings).
+               "(SELECT json_group_array(r) FROM (SELECT CASE f.type "
+               "   WHEN 'object' THEN json_extract(f.value, '$.rule') WHEN 'text' THEN f.value END "
+               "   AS r FROM json_each(doc, '$.flags') f) WHERE typeof(r) = 'text') "
+               "FROM artifacts WHERE deleted = 0 AND json_valid(doc) AND id") +
+               kInList,
+          bind(list), into(ids), into(values), into(flags), now;
+      for (size_t i = 0; i < ids.size(); ++i) {
+        docs[ids[i]] = {std::move(values[i]), std::move(flags[i])};
       }
-    });
+    }
 
     // Read each record's mentions (CPU only).
     struct Derived {
@@ -1035,18 +1010,18 @@ Status PartyStore::SyncBatch(bool* more) {
 
     // The live parties holding each name the batch uses, oldest first.
     std::unordered_map<std::string, std::vector<Int64>> holders;
-    ForChunks(std::vector<std::string>(key_set.begin(), key_set.end()),
-              [&](std::vector<std::string>& chunk) {
-                std::vector<std::string> keys;
-                std::vector<Int64> parties;
-                Poco::Data::Statement q(s);
-                q << "SELECT n.key, n.party_id FROM party_names n JOIN parties p "
-                     "ON p.id = n.party_id WHERE p.merged_into IS NULL AND n.key IN (" +
-                         Placeholders(chunk.size()) + ") ORDER BY n.party_id";
-                for (auto& k : chunk) q, use(k);
-                q, into(keys), into(parties), now;
-                for (size_t i = 0; i < keys.size(); ++i) holders[keys[i]].push_back(parties[i]);
-              });
+    if (!key_set.empty()) {
+      CUSTOS_ASSIGN_OR_RETURN(std::string list, JsonArrayParam(std::vector<std::string>(
+                                                    key_set.begin(), key_set.end())));
+      std::vector<std::string> keys;
+      std::vector<Int64> parties;
+      s << std::string(
+               "SELECT n.key, n.party_id FROM party_names n JOIN parties p "
+               "ON p.id = n.party_id WHERE p.merged_into IS NULL AND n.key") +
+               kInList + " ORDER BY n.party_id",
+          bind(list), into(keys), into(parties), now;
+      for (size_t i = 0; i < keys.size(); ++i) holders[keys[i]].push_back(parties[i]);
+    }
     const auto span_of = [&](Int64 party) -> SyncCache::Span& {
       auto it = cache.spans.find(party);
       if (it != cache.spans.end()) return it->second;
@@ -1185,122 +1160,95 @@ Status PartyStore::Rebuild() {
 
 namespace {
 
-template <typename T>
-std::vector<T> Chunk(const std::vector<T>& all, size_t at) {
-  return std::vector<T>(
-      all.begin() + static_cast<std::ptrdiff_t>(at),
-      all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), at + kInChunk)));
-}
-
 // Reads party_artifacts / party_mentions rows, all of them or those of
 // `ids` (sorted), in artifact id order.
-void LoadRecords(Session& s, const std::vector<std::string>* ids, PartyGraphBuilder* b) {
-  const auto run = [&](const std::string& where, std::vector<std::string>* chunk) {
-    {
-      std::vector<std::string> ids_out, titles, flags;
-      std::vector<int> restricted;
-      Poco::Data::Statement q(s);
-      q << "SELECT artifact_id, title, restricted, flags FROM party_artifacts" + where +
-               " ORDER BY artifact_id";
-      if (chunk) {
-        for (auto& id : *chunk) q, use(id);
-      }
-      q, into(ids_out), into(titles), into(restricted), into(flags), now;
-      b->artifacts.reserve(b->artifacts.size() + ids_out.size());
-      for (size_t i = 0; i < ids_out.size(); ++i) {
-        if (!chunk) b->reread.push_back(ids_out[i]);
-        b->artifacts.push_back(
-            {std::move(ids_out[i]), std::move(titles[i]), std::move(flags[i]), restricted[i] != 0});
-      }
-    }
-    std::vector<std::string> artifact_ids, sources, keys, names, roles, methods, places, dates;
-    std::vector<int> positions, nexts;
-    std::vector<Int64> parties;
-    std::vector<Poco::Nullable<int>> firsts, lasts;
+Status LoadRecords(Session& s, const std::vector<std::string>* ids, PartyGraphBuilder* b) {
+  std::string list, where;
+  if (ids) {
+    CUSTOS_ASSIGN_OR_RETURN(list, JsonArrayParam(*ids));
+    where = std::string(" WHERE artifact_id") + kInList;
+    b->reread = *ids;
+  }
+  {
+    std::vector<std::string> ids_out, titles, flags;
+    std::vector<int> restricted;
     Poco::Data::Statement q(s);
-    q << "SELECT artifact_id, source, position, party_id, key, name, role, method, place, "
-         "date_text, first_year, last_year, next_position FROM party_mentions" +
-             where + " ORDER BY artifact_id, source, position";
-    if (chunk) {
-      for (auto& id : *chunk) q, use(id);
+    q << "SELECT artifact_id, title, restricted, flags FROM party_artifacts" + where +
+             " ORDER BY artifact_id";
+    if (ids) q, use(list);
+    q, into(ids_out), into(titles), into(restricted), into(flags), now;
+    b->artifacts.reserve(b->artifacts.size() + ids_out.size());
+    for (size_t i = 0; i < ids_out.size(); ++i) {
+      if (!ids) b->reread.push_back(ids_out[i]);
+      b->artifacts.push_back(
+          {std::move(ids_out[i]), std::move(titles[i]), std::move(flags[i]), restricted[i] != 0});
     }
-    q, into(artifact_ids), into(sources), into(positions), into(parties), into(keys), into(names),
-        into(roles), into(methods), into(places), into(dates), into(firsts), into(lasts),
-        into(nexts), now;
-    b->mentions.reserve(b->mentions.size() + artifact_ids.size());
-    for (size_t i = 0; i < artifact_ids.size(); ++i) {
-      PartyGraphBuilder::MentionRow m;
-      m.artifact_id = std::move(artifact_ids[i]);
-      m.custody = sources[i] == "custody";
-      m.position = positions[i];
-      m.party = static_cast<int32_t>(parties[i]);
-      m.key = std::move(keys[i]);
-      m.name = std::move(names[i]);
-      m.role = std::move(roles[i]);
-      m.method = std::move(methods[i]);
-      m.place = std::move(places[i]);
-      m.date_text = std::move(dates[i]);
-      m.first = FromNullable(firsts[i]);
-      m.last = FromNullable(lasts[i]);
-      m.next = nexts[i];
-      b->mentions.push_back(std::move(m));
-    }
-  };
-  if (!ids) {
-    run("", nullptr);
-    return;
   }
-  b->reread = *ids;
-  for (size_t at = 0; at < ids->size(); at += kInChunk) {
-    std::vector<std::string> chunk = Chunk(*ids, at);
-    run(" WHERE artifact_id IN (" + Placeholders(chunk.size()) + ")", &chunk);
+  std::vector<std::string> artifact_ids, sources, keys, names, roles, methods, places, dates;
+  std::vector<int> positions, nexts;
+  std::vector<Int64> parties;
+  std::vector<Poco::Nullable<int>> firsts, lasts;
+  Poco::Data::Statement q(s);
+  q << "SELECT artifact_id, source, position, party_id, key, name, role, method, place, "
+       "date_text, first_year, last_year, next_position FROM party_mentions" +
+           where + " ORDER BY artifact_id, source, position";
+  if (ids) q, use(list);
+  q, into(artifact_ids), into(sources), into(positions), into(parties), into(keys), into(names),
+      into(roles), into(methods), into(places), into(dates), into(firsts), into(lasts), into(nexts),
+      now;
+  b->mentions.reserve(b->mentions.size() + artifact_ids.size());
+  for (size_t i = 0; i < artifact_ids.size(); ++i) {
+    PartyGraphBuilder::MentionRow m;
+    m.artifact_id = std::move(artifact_ids[i]);
+    m.custody = sources[i] == "custody";
+    m.position = positions[i];
+    m.party = static_cast<int32_t>(parties[i]);
+    m.key = std::move(keys[i]);
+    m.name = std::move(names[i]);
+    m.role = std::move(roles[i]);
+    m.method = std::move(methods[i]);
+    m.place = std::move(places[i]);
+    m.date_text = std::move(dates[i]);
+    m.first = FromNullable(firsts[i]);
+    m.last = FromNullable(lasts[i]);
+    m.next = nexts[i];
+    b->mentions.push_back(std::move(m));
   }
+  return Status::Ok();
 }
 
 // Reads parties rows and their aliases, all of them or those of `ids`.
 void LoadParties(Session& s, const std::vector<Int64>* ids, PartyGraphBuilder* b) {
-  const auto run = [&](const std::string& in, std::vector<Int64>* chunk) {
-    std::vector<Int64> pids;
-    std::vector<std::string> names, kinds;
-    std::vector<Poco::Nullable<Int64>> merged;
-    {
-      Poco::Data::Statement q(s);
-      q << "SELECT id, name, kind, merged_into FROM parties" +
-               (chunk ? " WHERE id IN " + in : std::string()) + " ORDER BY id";
-      if (chunk) {
-        for (auto& id : *chunk) q, use(id);
-      }
-      q, into(pids), into(names), into(kinds), into(merged), now;
-    }
-    for (size_t i = 0; i < pids.size(); ++i) {
-      PartyGraphBuilder::PartyRow r;
-      r.id = static_cast<int32_t>(pids[i]);
-      r.name = std::move(names[i]);
-      r.kind = std::move(kinds[i]);
-      if (!merged[i].isNull()) r.merged_into = merged[i].value();
-      b->parties.push_back(std::move(r));
-    }
-    std::vector<std::string> keys, alias_names;
-    std::vector<Int64> owners;
+  const std::string list = ids ? JsonArrayParam(*ids) : std::string();
+  const std::string in = std::string(kInList);
+  std::vector<Int64> pids;
+  std::vector<std::string> names, kinds;
+  std::vector<Poco::Nullable<Int64>> merged;
+  {
     Poco::Data::Statement q(s);
-    q << "SELECT key, party_id, name FROM party_names WHERE origin = 'alias'" +
-             (chunk ? " AND party_id IN " + in : std::string()) + " ORDER BY key";
-    if (chunk) {
-      for (auto& id : *chunk) q, use(id);
-    }
-    q, into(keys), into(owners), into(alias_names), now;
-    for (size_t i = 0; i < keys.size(); ++i) {
-      b->aliases[static_cast<int32_t>(owners[i])].push_back(
-          {std::move(keys[i]), std::move(alias_names[i])});
-    }
-  };
-  if (!ids) {
-    run("", nullptr);
-    return;
+    q << "SELECT id, name, kind, merged_into FROM parties" +
+             (ids ? " WHERE id" + in : std::string()) + " ORDER BY id";
+    if (ids) q, bind(list);
+    q, into(pids), into(names), into(kinds), into(merged), now;
   }
-  for (size_t at = 0; at < ids->size(); at += kInChunk) {
-    std::vector<Int64> chunk = Chunk(*ids, at);
-    run("(" + Placeholders(chunk.size()) + ")", &chunk);
+  for (size_t i = 0; i < pids.size(); ++i) {
+    PartyGraphBuilder::PartyRow r;
+    r.id = static_cast<int32_t>(pids[i]);
+    r.name = std::move(names[i]);
+    r.kind = std::move(kinds[i]);
+    if (!merged[i].isNull()) r.merged_into = merged[i].value();
+    b->parties.push_back(std::move(r));
+  }
+  std::vector<std::string> keys, alias_names;
+  std::vector<Int64> owners;
+  Poco::Data::Statement q(s);
+  q << "SELECT key, party_id, name FROM party_names WHERE origin = 'alias'" +
+           (ids ? " AND party_id" + in : std::string()) + " ORDER BY key";
+  if (ids) q, bind(list);
+  q, into(keys), into(owners), into(alias_names), now;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    b->aliases[static_cast<int32_t>(owners[i])].push_back(
+        {std::move(keys[i]), std::move(alias_names[i])});
   }
 }
 
@@ -1393,12 +1341,12 @@ Result<std::shared_ptr<const PartyGraph>> PartyStore::Graph() {
       }
     }
     if (!patch) {
-      LoadRecords(s, nullptr, &rows);
+      CUSTOS_RETURN_IF_ERROR(LoadRecords(s, nullptr, &rows));
       LoadParties(s, nullptr, &rows);
       rows.revisions = LoadRevisions(s);
       return Status::Ok();
     }
-    LoadRecords(s, &artifacts, &rows);
+    CUSTOS_RETURN_IF_ERROR(LoadRecords(s, &artifacts, &rows));
     for (const auto& m : rows.mentions) parties.insert(m.party);
     const std::vector<Int64> ids(parties.begin(), parties.end());
     LoadParties(s, &ids, &rows);
@@ -1439,8 +1387,7 @@ Result<std::vector<std::string>> PartyStore::SearchNames(const std::string& arti
 
 Result<std::vector<std::vector<std::string>>> PartyStore::SearchNames(
     const std::vector<std::string>& artifact_ids, bool restricted_names) const {
-  std::vector<std::vector<std::string>> out(artifact_ids.size());
-  if (artifact_ids.empty()) return out;
+  if (artifact_ids.empty()) return std::vector<std::vector<std::string>>();
   CUSTOS_ASSIGN_OR_RETURN(std::string list, JsonArrayParam(artifact_ids));
   std::unordered_map<std::string, std::vector<std::string>> by_id;
   CUSTOS_RETURN_IF_ERROR(db_->Read([&](Session& s) -> Status {
@@ -1460,11 +1407,7 @@ Result<std::vector<std::vector<std::string>>> PartyStore::SearchNames(
     for (size_t i = 0; i < ids.size(); ++i) by_id[ids[i]].push_back(std::move(names[i]));
     return Status::Ok();
   }));
-  for (size_t i = 0; i < artifact_ids.size(); ++i) {
-    auto it = by_id.find(artifact_ids[i]);
-    if (it != by_id.end()) out[i] = it->second;  // copied: an id may repeat
-  }
-  return out;
+  return InInputOrder<std::vector<std::string>>(artifact_ids, std::move(by_id));
 }
 
 namespace {
@@ -1489,24 +1432,17 @@ Written WriteRevision(Session& s, const std::string& op, Int64 party, std::optio
   involved.push_back(party);
   if (other) involved.push_back(*other);
   w.parties.assign(involved.begin(), involved.end());
-  {
-    Poco::Data::Statement q(s);
-    q << "SELECT DISTINCT artifact_id FROM party_mentions WHERE party_id IN (" +
-             Placeholders(involved.size()) + ") ORDER BY artifact_id";
-    for (auto& p : involved) q, use(p);
-    q, into(w.artifacts), now;
-  }
-  std::string t = time;
-  for (size_t at = 0; at < w.artifacts.size(); at += kInChunk) {
-    std::vector<std::string> chunk = Chunk(w.artifacts, at);
-    Poco::Data::Statement q(s);
-    q << "INSERT INTO changes (artifact_id, version, op, time) "
-         "SELECT id, version, 'update', ? FROM artifacts WHERE deleted = 0 AND id IN (" +
-             Placeholders(chunk.size()) + ") ORDER BY id";
-    q, use(t);
-    for (auto& id : chunk) q, use(id);
-    q.execute();
-  }
+  const std::string parties = JsonArrayParam(involved);
+  s << std::string("SELECT DISTINCT artifact_id FROM party_mentions WHERE party_id") + kInList +
+           " ORDER BY artifact_id",
+      bind(parties), into(w.artifacts), now;
+  // A change-feed row for each live one among them, in id order.
+  s << std::string(
+           "INSERT INTO changes (artifact_id, version, op, time) "
+           "SELECT id, version, 'update', ? FROM artifacts WHERE deleted = 0 AND id IN "
+           "(SELECT artifact_id FROM party_mentions WHERE party_id") +
+           kInList + ") ORDER BY id",
+      bind(time), bind(parties), now;
   std::string d = detail.dump();
   Poco::Nullable<Int64> o = other ? Poco::Nullable<Int64>(*other) : Poco::Nullable<Int64>();
   s << "INSERT INTO party_revisions (op, party_id, other_id, detail, actor, time) "

@@ -237,4 +237,8 @@ Result<std::string> JsonArrayParam(const std::vector<std::string>& values) {
   }
 }
 
+std::string JsonArrayParam(const std::vector<int64_t>& values) {
+  return nlohmann::json(values).dump();
+}
+
 }  // namespace custos::archive

@@ -224,8 +224,7 @@ Result<Artifact> SqliteRecordStore::GetArtifact(std::string_view id_sv) const {
 
 Result<std::vector<std::optional<Artifact>>> SqliteRecordStore::GetArtifacts(
     const std::vector<std::string>& ids) const {
-  std::vector<std::optional<Artifact>> out(ids.size());
-  if (ids.empty()) return out;
+  if (ids.empty()) return std::vector<std::optional<Artifact>>();
   // One statement for the lot: preparing a statement costs SQLite more than
   // running this one, and the index follower reads thousands of ids a batch.
   CUSTOS_ASSIGN_OR_RETURN(std::string list, JsonArrayParam(ids));
@@ -237,15 +236,12 @@ Result<std::vector<std::optional<Artifact>>> SqliteRecordStore::GetArtifacts(
     return Status::Ok();
   });
   if (!st.ok()) return st;
-  std::unordered_map<std::string_view, size_t> row_of;
-  for (size_t r = 0; r < found.size(); ++r) row_of.emplace(found[r], r);
-  for (size_t i = 0; i < ids.size(); ++i) {
-    auto it = row_of.find(ids[i]);
-    if (it == row_of.end()) continue;
-    CUSTOS_ASSIGN_OR_RETURN(Artifact a, Load(docs[it->second]));
-    out[i] = std::move(a);
+  std::unordered_map<std::string, Artifact> by_id;
+  for (size_t r = 0; r < found.size(); ++r) {
+    CUSTOS_ASSIGN_OR_RETURN(Artifact a, Load(docs[r]));
+    by_id.emplace(std::move(found[r]), std::move(a));
   }
-  return out;
+  return InInputOrder<std::optional<Artifact>>(ids, std::move(by_id));
 }
 
 Result<Artifact> SqliteRecordStore::UpdateArtifact(Artifact a, int64_t expected_version,

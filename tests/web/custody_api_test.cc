@@ -143,6 +143,12 @@ TEST_F(CustodyApiTest, RejectsBadEntriesAndWrongRoles) {
   EXPECT_EQ(As("anonymous").Post("/api/v1/artifacts/" + id + "/custody", Entry("intake")).status,
             401);
   EXPECT_EQ(cur.Post("/api/v1/artifacts/nope/custody", Entry("intake")).status, 404);
+  // Bytes no record id can hold (not UTF-8, not an id's characters) are an
+  // unknown id too, not a failed append.
+  for (const char* odd : {"%FF%FE", "a%22%5D%2C%5B%22b", "x%20y"}) {
+    auto r = cur.Post(std::string("/api/v1/artifacts/") + odd + "/custody", Entry("intake"));
+    EXPECT_EQ(r.status, 404) << odd << ": " << r.body;
+  }
   EXPECT_EQ(custody_->size(), 0u);
   EXPECT_EQ(As("anonymous").Get("/api/v1/artifacts/" + id + "/bundle").status, 404);
 }

@@ -13,6 +13,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "custos/core/status.h"
@@ -61,5 +64,27 @@ class SqliteDatabase {
 // `IN (?,?,...)` would need a statement per length and a cap on the count.
 // InvalidArgument when a value is not valid UTF-8.
 core::Result<std::string> JsonArrayParam(const std::vector<std::string>& values);
+// The same for integers (row ids); cannot fail.
+std::string JsonArrayParam(const std::vector<int64_t>& values);
+
+// The rows a batch read grouped by id, laid out in the order of the `ids` it
+// was asked for: out[i] is by_id's value for ids[i] (converted to Out), or
+// a default Out when the id has no rows. An id asked for twice gets a copy.
+template <typename Out, typename T>
+std::vector<Out> InInputOrder(const std::vector<std::string>& ids,
+                              std::unordered_map<std::string, T> by_id) {
+  std::vector<Out> out(ids.size());
+  std::unordered_map<std::string_view, size_t> first_at;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    auto [seen, first] = first_at.emplace(ids[i], i);
+    if (!first) {
+      out[i] = out[seen->second];
+      continue;
+    }
+    auto it = by_id.find(ids[i]);
+    if (it != by_id.end()) out[i] = std::move(it->second);
+  }
+  return out;
+}
 
 }  // namespace custos::archive
