@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -391,15 +392,27 @@ struct XapianSearchIndex::Impl {
 XapianSearchIndex::XapianSearchIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 XapianSearchIndex::~XapianSearchIndex() { CloseWriter(); }
 
-XapianSearchIndexOptions XapianSearchIndexOptions::FromEnvironment() {
+Result<XapianSearchIndexOptions> XapianSearchIndexOptions::FromEnvironment() {
   XapianSearchIndexOptions o;
   const char* env = std::getenv("CUSTOS_SEARCH_CACHE");
-  if (env != nullptr && *env != '\0') {
-    char* end = nullptr;
-    const unsigned long long n = std::strtoull(env, &end, 10);
-    if (*end == '\0') o.facet_cache_entries = static_cast<size_t>(n);
+  if (env == nullptr) return o;
+  const std::string_view text(env);
+  size_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    return Status::InvalidArgument("CUSTOS_SEARCH_CACHE=" + std::string(text) +
+                                   ": expected a whole number of cached facet counts "
+                                   "(0 turns the cache off; unset for the default, " +
+                                   std::to_string(o.facet_cache_entries) + ")");
   }
+  o.facet_cache_entries = n;
   return o;
+}
+
+Result<std::unique_ptr<XapianSearchIndex>> XapianSearchIndex::Open(const std::string& dir) {
+  CUSTOS_ASSIGN_OR_RETURN(XapianSearchIndexOptions options,
+                          XapianSearchIndexOptions::FromEnvironment());
+  return Open(dir, options);
 }
 
 Result<std::unique_ptr<XapianSearchIndex>> XapianSearchIndex::Open(

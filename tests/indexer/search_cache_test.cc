@@ -6,9 +6,11 @@
 #include <xapian.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "facet_columns.h"
@@ -263,6 +265,36 @@ TEST_F(MatchBitmapTest, TermBitmapsOfAnOlderRevisionAreNotUsedAfterACommit) {
   auto again = Search(q);  // the new revision's bitmap, reused
   EXPECT_EQ(again.facets, after.facets);
   EXPECT_GT(index_->FacetCacheStats().term_bitmap_hits, reused);
+}
+
+// CUSTOS_SEARCH_CACHE sets the cache size; anything but a whole number is
+// refused with the variable's name, not ignored.
+TEST(SearchCacheEnvironmentTest, OnlyAWholeNumberSetsTheCacheSize) {
+  struct Restore {
+    ~Restore() { unsetenv("CUSTOS_SEARCH_CACHE"); }
+  } restore;
+  unsetenv("CUSTOS_SEARCH_CACHE");
+  auto unset = XapianSearchIndexOptions::FromEnvironment();
+  ASSERT_TRUE(unset.ok());
+  EXPECT_EQ(unset->facet_cache_entries, XapianSearchIndexOptions{}.facet_cache_entries);
+  for (auto [text, want] : {std::pair<const char*, size_t>{"0", 0}, {"512", 512}, {"7", 7}}) {
+    setenv("CUSTOS_SEARCH_CACHE", text, 1);
+    auto o = XapianSearchIndexOptions::FromEnvironment();
+    ASSERT_TRUE(o.ok()) << text << ": " << o.status().ToString();
+    EXPECT_EQ(o->facet_cache_entries, want) << text;
+  }
+  TempDir dir;
+  for (const char* text : {"", "abc", "12x", "-1", " 5", "1e3", "99999999999999999999999"}) {
+    setenv("CUSTOS_SEARCH_CACHE", text, 1);
+    auto o = XapianSearchIndexOptions::FromEnvironment();
+    ASSERT_FALSE(o.ok()) << "accepted \"" << text << "\"";
+    EXPECT_EQ(o.status().code(), core::StatusCode::kInvalidArgument) << text;
+    EXPECT_NE(o.status().message().find("CUSTOS_SEARCH_CACHE"), std::string::npos)
+        << o.status().message();
+    auto index = XapianSearchIndex::Open((dir.path / "index").string());
+    ASSERT_FALSE(index.ok()) << text;
+    EXPECT_EQ(index.status().code(), core::StatusCode::kInvalidArgument) << text;
+  }
 }
 
 }  // namespace

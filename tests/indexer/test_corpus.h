@@ -186,7 +186,9 @@ class IndexedCorpusTest : public ::testing::Test {
 
   // The options the index is opened with; a fixture may override them.
   virtual XapianSearchIndexOptions IndexOptions() const {
-    return XapianSearchIndexOptions::FromEnvironment();
+    auto o = XapianSearchIndexOptions::FromEnvironment();
+    EXPECT_TRUE(o.ok()) << o.status().ToString();
+    return o.ok() ? *o : XapianSearchIndexOptions{};
   }
 
   core::SearchResults Search(core::SearchQuery q) {

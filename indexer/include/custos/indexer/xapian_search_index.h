@@ -109,7 +109,8 @@ struct XapianSearchIndexOptions {
 
   // The defaults, except that CUSTOS_SEARCH_CACHE=N in the environment sets
   // facet_cache_entries (CUSTOS_SEARCH_CACHE=0: off, to benchmark without).
-  static XapianSearchIndexOptions FromEnvironment();
+  // InvalidArgument when it is set to anything but a whole number.
+  static core::Result<XapianSearchIndexOptions> FromEnvironment();
 };
 
 class XapianSearchIndex final : public core::SearchIndex {
@@ -117,10 +118,11 @@ class XapianSearchIndex final : public core::SearchIndex {
   // Opens the index in `dir`, creating the directory and an empty first
   // generation when missing. Does not take the write lock (that happens on
   // the first ApplyBatch). Errors: IOError, Corruption (unreadable CURRENT or
-  // a database written by an incompatible schema: rebuild it).
+  // a database written by an incompatible schema: rebuild it). The form
+  // without options takes them from FromEnvironment, and its InvalidArgument.
+  static core::Result<std::unique_ptr<XapianSearchIndex>> Open(const std::string& dir);
   static core::Result<std::unique_ptr<XapianSearchIndex>> Open(
-      const std::string& dir,
-      const XapianSearchIndexOptions& options = XapianSearchIndexOptions::FromEnvironment());
+      const std::string& dir, const XapianSearchIndexOptions& options);
 
   ~XapianSearchIndex() override;
   XapianSearchIndex(const XapianSearchIndex&) = delete;
