@@ -23,6 +23,7 @@ using core::Status;
 struct Runtime::Impl {
   Impl(archive::Archive& a, const core::Clock& c, RuntimeOptions o)
       : archive(a), clock(c), options(std::move(o)) {}
+  ~Impl() { StopWarmer(); }
 
   archive::Archive& archive;
   const core::Clock& clock;
@@ -36,9 +37,50 @@ struct Runtime::Impl {
   std::condition_variable fixity_cv;
   std::atomic<bool> stopping{false};
   bool stopped = false;
+  // The party snapshot is loaded again on a thread of its own, when the
+  // feed goes quiet: loading it after a large import takes seconds to
+  // minutes, and on the index follower's thread it held up indexing.
+  std::thread warmer;
+  std::mutex warm_mu;
+  std::condition_variable warm_cv;
+  bool warm_wanted = false, warm_stop = false;
+  std::atomic<bool> parties_cold{true};  // changed since the last warm-up
 
   void Log(const std::string& line) const {
     if (options.log) options.log(line);
+  }
+
+  void RequestWarm() {
+    {
+      std::lock_guard lock(warm_mu);
+      warm_wanted = true;
+    }
+    warm_cv.notify_one();
+  }
+
+  void WarmLoop() {
+    while (true) {
+      {
+        std::unique_lock lock(warm_mu);
+        warm_cv.wait(lock, [&] { return warm_wanted || warm_stop; });
+        if (warm_stop) return;
+        warm_wanted = false;
+      }
+      auto graph = archive.parties().Graph();
+      if (!graph.ok()) {
+        parties_cold = true;  // the next quiet round tries again
+        Log("parties: " + graph.status().ToString());
+      }
+    }
+  }
+
+  void StopWarmer() {
+    {
+      std::lock_guard lock(warm_mu);
+      warm_stop = true;
+    }
+    warm_cv.notify_all();
+    if (warmer.joinable()) warmer.join();
   }
 
   void FixityLoop() {
@@ -105,6 +147,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(archive::Archive& archive,
   CUSTOS_ASSIGN_OR_RETURN(impl->custody,
                           archive::CustodyLog::Open(archive.database_ptr(), keys, clock));
   auto* parties = &archive.parties();
+  Impl* raw = impl.get();
+  impl->warmer = std::thread([raw] { raw->WarmLoop(); });
   indexer::FollowerOptions fo;
   fo.poll_interval = impl->options.index_poll;
   SetArchiveProviders(archive, fo);
@@ -117,16 +161,17 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(archive::Archive& archive,
   // The snapshot is warmed once the feed is quiet, not after every batch:
   // under a stream of custody appends each refresh would re-read every
   // touched record's mentions, and a reader that finds the snapshot stale
-  // patches it itself.
-  auto cold = std::make_shared<std::atomic<bool>>(true);
-  fo.prepare = [parties, cold]() -> Status {
+  // patches it itself. The warm-up runs on the warmer thread; the follower
+  // only asks for it.
+  fo.prepare = [parties, raw]() -> Status {
     bool synced = false;
     CUSTOS_RETURN_IF_ERROR(parties->Sync(-1, &synced));
-    if (synced) cold->store(true);
-    if (synced || !cold->exchange(false)) return Status::Ok();
-    auto graph = parties->Graph();
-    if (!graph.ok()) cold->store(true);
-    return graph.ok() ? Status::Ok() : graph.status();
+    if (synced) {
+      raw->parties_cold = true;
+    } else if (raw->parties_cold.exchange(false)) {
+      raw->RequestWarm();
+    }
+    return Status::Ok();
   };
   auto index = indexer::XapianSearchIndex::Open(archive.paths().index());
   if (!index.ok() && index.status().code() == core::StatusCode::kCorruption) {
@@ -148,7 +193,6 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(archive::Archive& archive,
 
   archive::ExtractionOptions eo;
   eo.poll_interval = impl->options.extraction_poll;
-  Impl* raw = impl.get();
   eo.log = [raw](std::string_view line) { raw->Log(std::string(line)); };
   impl->extraction = std::make_unique<archive::ExtractionWorker>(archive.documents(),
                                                                  archive.blobs(), eo);
@@ -177,6 +221,7 @@ void Runtime::Stop() {
   impl_->stopping = true;
   impl_->fixity_cv.notify_all();
   if (impl_->fixity.joinable()) impl_->fixity.join();
+  impl_->StopWarmer();
   if (impl_->extraction) impl_->extraction->Stop();
   if (impl_->follower) impl_->follower->Stop();
   impl_->follower.reset();
