@@ -165,7 +165,8 @@ struct CustodyLog::Impl {
                             JsonArrayParam(std::vector<std::string>(ids.begin(), ids.end())));
     std::vector<std::string> found, values;
     Status st = db->Read([&](Poco::Data::Session& s) {
-      s << "SELECT id, visibility FROM artifacts WHERE deleted = 0 "
+      // "+deleted" keeps SQLite on the primary key (see GetArtifacts).
+      s << "SELECT id, visibility FROM artifacts WHERE +deleted = 0 "
            "AND id IN (SELECT value FROM json_each(?))",
           bind(list), into(found), into(values), now;
       return Status::Ok();

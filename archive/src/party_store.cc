@@ -829,7 +829,10 @@ PartyStore::~PartyStore() = default;
 namespace {
 
 // The condition `IN (the values of one JSON array parameter)`, bound with
-// JsonArrayParam: one statement for a list of any length.
+// JsonArrayParam: one statement for a list of any length. On artifacts,
+// write "+deleted = 0" beside it: with plain "deleted = 0" SQLite walks
+// every live record through the artifacts_live index and tests each one
+// against the list, instead of looking the ids up by primary key.
 constexpr const char* kInList = " IN (SELECT value FROM json_each(?))";
 
 // A year bound as stored: NULL for an unknown bound. Bulk binding has no
@@ -924,7 +927,7 @@ Status PartyStore::SyncBatch(bool* more) {
                "(SELECT json_group_array(r) FROM (SELECT CASE f.type "
                "   WHEN 'object' THEN json_extract(f.value, '$.rule') WHEN 'text' THEN f.value END "
                "   AS r FROM json_each(doc, '$.flags') f) WHERE typeof(r) = 'text') "
-               "FROM artifacts WHERE deleted = 0 AND json_valid(doc) AND id") +
+               "FROM artifacts WHERE +deleted = 0 AND json_valid(doc) AND id") +
                kInList,
           bind(list), into(ids), into(values), into(flags), now;
       for (size_t i = 0; i < ids.size(); ++i) {
@@ -1439,7 +1442,7 @@ Written WriteRevision(Session& s, const std::string& op, Int64 party, std::optio
   // A change-feed row for each live one among them, in id order.
   s << std::string(
            "INSERT INTO changes (artifact_id, version, op, time) "
-           "SELECT id, version, 'update', ? FROM artifacts WHERE deleted = 0 AND id IN "
+           "SELECT id, version, 'update', ? FROM artifacts WHERE +deleted = 0 AND id IN "
            "(SELECT artifact_id FROM party_mentions WHERE party_id") +
            kInList + ") ORDER BY id",
       bind(time), bind(parties), now;

@@ -230,7 +230,9 @@ Result<std::vector<std::optional<Artifact>>> SqliteRecordStore::GetArtifacts(
   CUSTOS_ASSIGN_OR_RETURN(std::string list, JsonArrayParam(ids));
   std::vector<std::string> found, docs;
   Status st = db_->Read([&](Poco::Data::Session& s) {
-    s << "SELECT id, doc FROM artifacts WHERE deleted = 0 "
+    // "+deleted": without it SQLite walks every live record through the
+    // artifacts_live index and tests each against the list.
+    s << "SELECT id, doc FROM artifacts WHERE +deleted = 0 "
          "AND id IN (SELECT value FROM json_each(?))",
         bind(list), into(found), into(docs), now;
     return Status::Ok();

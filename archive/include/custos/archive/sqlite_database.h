@@ -62,6 +62,9 @@ class SqliteDatabase {
 // `values` as one JSON array, the parameter of `... IN (SELECT value FROM
 // json_each(?))`: a list of any length in one prepared statement, where
 // `IN (?,?,...)` would need a statement per length and a cap on the count.
+// SQLite cannot tell how long such a list is: where another index matches
+// an equality in the same WHERE (artifacts' `deleted = 0`), write that term
+// `+deleted = 0`, or it walks that index instead of looking the ids up.
 // InvalidArgument when a value is not valid UTF-8.
 core::Result<std::string> JsonArrayParam(const std::vector<std::string>& values);
 // The same for integers (row ids); cannot fail.
