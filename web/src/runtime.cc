@@ -23,7 +23,12 @@ using core::Status;
 struct Runtime::Impl {
   Impl(archive::Archive& a, const core::Clock& c, RuntimeOptions o)
       : archive(a), clock(c), options(std::move(o)) {}
-  ~Impl() { StopWarmer(); }
+  // A Start() that failed after the follower started: stop the follower
+  // before the warmer state it calls into (declared after it) goes away.
+  ~Impl() {
+    follower.reset();
+    StopWarmer();
+  }
 
   archive::Archive& archive;
   const core::Clock& clock;
