@@ -236,7 +236,7 @@ Result<RebuildStats> RebuildIndex(const std::string& index_dir, const core::Reco
     // change row, and the stored seq says where the live follower resumes.
     FollowerOptions opts = options;
     opts.batch_size = 2000;
-    opts.max_batch_size = 4000;  // see FollowerOptions: memory
+    opts.max_batch_size = FollowerOptions{}.max_batch_size;  // the bound on memory
     IndexFollower follower(store, *fresh, opts);
     Result<int64_t> applied = follower.CatchUp();
     if (!applied.ok()) {
