@@ -844,178 +844,231 @@ int YearOrNone(const std::optional<int>& y) { return y ? *y : kNoYear; }
 
 }  // namespace
 
+namespace {
+
+// What one sync batch reads and derives before it writes anything: the feed
+// position it starts from, and the mentions of each record it touches.
+// Reading records and custody notes and deriving their mentions is most of a
+// batch's work. Done on a reader, it does not hold the one writer, which
+// custody appends and record edits wait for.
+struct SyncRead {
+  struct Derived {
+    std::string id, title, flags;
+    int restricted = 0;
+    std::vector<core::PartyMention> mentions;
+    // A record with only new custody entries: its last stored custody
+    // mention (position, key), to link to the first new one.
+    std::optional<std::pair<int, std::string>> last_custody;
+  };
+  Int64 generation = 0, changes_cursor = 0, leaves_cursor = 0;
+  std::vector<Int64> seqs, idxs;  // the changes and log leaves this batch consumes
+  std::vector<std::string> touched, rederived;
+  // What the batch's records had before (a mention keeps its party when
+  // that party still holds the name).
+  std::unordered_map<std::string, std::map<std::string, Int64>> before;
+  std::vector<Int64> replaced_parties;  // parties of the mentions a re-read replaces
+  std::vector<Derived> derived;
+  std::set<std::string> keys;  // every name key the derived mentions use
+
+  bool empty() const { return seqs.empty() && idxs.empty(); }
+  bool more() const {
+    return seqs.size() == static_cast<size_t>(kSyncBatch) ||
+           idxs.size() == static_cast<size_t>(kSyncBatch);
+  }
+  // Nothing this batch read can have moved: the cursors and the party
+  // generation are where they were. (Records and custody notes that changed
+  // since have their own later changes and leaves, for the next batch.)
+  bool StillCurrent(Session& s) const {
+    return FeedValue(s, "generation") == generation && FeedValue(s, "changes") == changes_cursor &&
+           FeedValue(s, "leaves") == leaves_cursor;
+  }
+};
+
+// Reads the next batch of changes and custody leaves and derives the
+// mentions of the records they touch. Writes nothing.
+Status ReadSyncBatch(Session& s, SyncRead* r) {
+  r->generation = FeedValue(s, "generation");
+  r->changes_cursor = FeedValue(s, "changes");
+  r->leaves_cursor = FeedValue(s, "leaves");
+  std::vector<std::string> changed, custody, leaf_notes;
+  Int64 limit = kSyncBatch;
+  s << "SELECT seq, artifact_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
+      bind(r->changes_cursor), bind(limit), into(r->seqs), into(changed), now;
+  s << "SELECT idx, artifact_id, note FROM log_leaves WHERE idx >= ? ORDER BY idx LIMIT ?",
+      bind(r->leaves_cursor), bind(limit), into(r->idxs), into(custody), into(leaf_notes), now;
+  if (r->empty()) return Status::Ok();
+  // A changed record is derived again whole. A record that only has new
+  // custody entries keeps its mentions, and only the new entries are read
+  // and added: an object can carry thousands of entries, and reading them
+  // all again after every append made syncing a busy log quadratic.
+  const std::set<std::string> changed_set(changed.begin(), changed.end());
+  std::map<std::string, std::vector<std::string>> appended;  // id -> new notes, in seq order
+  for (size_t i = 0; i < custody.size(); ++i) {
+    if (!changed_set.contains(custody[i])) appended[custody[i]].push_back(std::move(leaf_notes[i]));
+  }
+  std::set<std::string> touched_set = changed_set;
+  touched_set.insert(custody.begin(), custody.end());
+  r->touched.assign(touched_set.begin(), touched_set.end());
+  r->rederived.assign(changed_set.begin(), changed_set.end());
+
+  // Of each live record, only the fields that name parties, taken out of
+  // the stored document by SQLite (parsing whole documents was most of the
+  // cost of a sync). A record whose document does not read back names
+  // nobody here: it is fsck's business, and must not stop the others.
+  struct Fields {
+    std::string values;  // JSON [title, visibility, maker, provenance, provenance_text]
+    std::string flags;   // JSON array of rule names
+  };
+  std::unordered_map<std::string, Fields> docs;
+  std::unordered_map<std::string, std::vector<std::string>> notes;
+  if (!r->rederived.empty()) {
+    CUSTOS_ASSIGN_OR_RETURN(std::string list, JsonArrayParam(r->rederived));
+    {
+      std::vector<std::string> ids, keys;
+      std::vector<Int64> parties;
+      s << std::string("SELECT artifact_id, key, party_id FROM party_mentions WHERE artifact_id") +
+               kInList + " ORDER BY artifact_id, source, position",
+          bind(list), into(ids), into(keys), into(parties), now;
+      for (size_t i = 0; i < ids.size(); ++i) r->before[ids[i]].emplace(keys[i], parties[i]);
+      r->replaced_parties = std::move(parties);
+    }
+    {
+      std::vector<std::string> ids, texts;
+      s << std::string("SELECT artifact_id, note FROM log_leaves WHERE artifact_id") + kInList +
+               " ORDER BY artifact_id, seq",
+          bind(list), into(ids), into(texts), now;
+      for (size_t i = 0; i < ids.size(); ++i) notes[ids[i]].push_back(std::move(texts[i]));
+    }
+  }
+  {
+    CUSTOS_ASSIGN_OR_RETURN(std::string list, JsonArrayParam(r->touched));
+    std::vector<std::string> ids, values, flags;
+    // One json_extract with several paths parses the document once.
+    s << std::string(
+             "SELECT id, json_extract(doc, '$.title', '$.visibility', '$.maker', "
+             "'$.provenance', '$.provenance_text'), "
+             // The rule names of the gap findings (objects with a rule, or strings).
+             "(SELECT json_group_array(r) FROM (SELECT CASE f.type "
+             "   WHEN 'object' THEN json_extract(f.value, '$.rule') WHEN 'text' THEN f.value END "
+             "   AS r FROM json_each(doc, '$.flags') f) WHERE typeof(r) = 'text') "
+             "FROM artifacts WHERE +deleted = 0 AND json_valid(doc) AND id") +
+             kInList,
+        bind(list), into(ids), into(values), into(flags), now;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      docs[ids[i]] = {std::move(values[i]), std::move(flags[i])};
+    }
+  }
+
+  // Each record's mentions.
+  for (const std::string& id : r->touched) {
+    auto d = docs.find(id);
+    if (d == docs.end()) continue;  // deleted, or does not read back
+    const json values = json::parse(d->second.values, nullptr, /*allow_exceptions=*/false);
+    if (!values.is_array() || values.size() != 5) continue;
+    const auto text = [&](size_t i) {
+      return values[i].is_string() ? values[i].get<std::string>() : std::string();
+    };
+    const auto added = appended.find(id);
+    const bool whole = added == appended.end();
+    core::Artifact artifact;
+    artifact.id = id;
+    artifact.title = text(0);
+    artifact.visibility = text(1) == core::ToString(core::Visibility::kRestricted)
+                              ? core::Visibility::kRestricted
+                              : core::Visibility::kPublic;
+    if (whole) {
+      artifact.maker = text(2);
+      if (values[3].is_array() || values[3].is_object()) artifact.provenance = values[3];
+      artifact.provenance_text = text(4);
+    }
+    // Without provenance, only the custody mentions come out (the new
+    // entries', linked among themselves).
+    std::vector<core::CustodyEntry> entries;
+    for (const std::string& note : whole ? notes[id] : added->second) {
+      auto parsed = core::ParseCustodyNote(note);
+      if (parsed.ok()) entries.push_back(parsed->entry);
+    }
+    SyncRead::Derived out;
+    out.mentions = core::ExtractPartyMentions(artifact, entries);
+    if (out.mentions.empty()) continue;
+    if (!whole) {
+      // The last stored custody mention, which the first new one follows,
+      // as a whole re-read would link them (consecutive actors with
+      // different names).
+      std::vector<int> positions;
+      std::vector<std::string> keys;
+      s << "SELECT position, key FROM party_mentions WHERE artifact_id = ? AND "
+           "source = 'custody' ORDER BY position DESC LIMIT 1",
+          bind(id), into(positions), into(keys), now;
+      if (!positions.empty()) out.last_custody.emplace(positions[0], std::move(keys[0]));
+      // The party this record already gives each new entry's name (its
+      // first mention of the name, as the whole re-read keeps it): one
+      // seek per name in party_mentions_by_artifact_key, however many
+      // mentions a busy actor has.
+      std::set<std::string> new_keys;
+      for (const auto& m : out.mentions) new_keys.insert(m.key);
+      for (std::string key : new_keys) {
+        std::vector<Int64> parties;
+        std::string artifact_id = id;
+        s << "SELECT party_id FROM party_mentions WHERE artifact_id = ? AND key = ? "
+             "ORDER BY source, position LIMIT 1",
+            bind(artifact_id), bind(key), into(parties), now;
+        if (!parties.empty()) r->before[id].emplace(key, parties[0]);
+      }
+    }
+    out.id = id;
+    out.title = std::move(artifact.title);
+    out.restricted = artifact.visibility == core::Visibility::kRestricted ? 1 : 0;
+    out.flags = d->second.flags.empty() ? "[]" : std::move(d->second.flags);
+    for (const auto& m : out.mentions) r->keys.insert(m.key);
+    r->derived.push_back(std::move(out));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status PartyStore::SyncBatch(bool* more) {
   *more = false;
   const std::string time = core::FormatRfc3339Millis(clock_.NowMillis());
   SyncCache& cache = *sync_cache_;
+  // Read and derive on a reader, then write on the writer if nothing the
+  // batch read has moved meanwhile; if something has (another process
+  // synced, or a party was merged or edited), read again on the writer.
+  SyncRead r;
+  CUSTOS_RETURN_IF_ERROR(db_->Read([&](Session& s) { return ReadSyncBatch(s, &r); }));
+  if (r.empty()) return Status::Ok();
+  if (sync_interleave_) sync_interleave_();
   bool noted = false;  // NoteChange was called: forget it if the commit fails
   Status st = db_->Write([&](Session& s) -> Status {
-    const Int64 generation = FeedValue(s, "generation");
-    if (generation != cache.generation) cache.spans.clear();
-    Int64 changes_cursor = FeedValue(s, "changes");
-    Int64 leaves_cursor = FeedValue(s, "leaves");
-    std::vector<Int64> seqs, idxs;
-    std::vector<std::string> changed, custody, leaf_notes;
-    Int64 limit = kSyncBatch;
-    s << "SELECT seq, artifact_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
-        bind(changes_cursor), bind(limit), into(seqs), into(changed), now;
-    s << "SELECT idx, artifact_id, note FROM log_leaves WHERE idx >= ? ORDER BY idx LIMIT ?",
-        bind(leaves_cursor), bind(limit), into(idxs), into(custody), into(leaf_notes), now;
-    if (seqs.empty() && idxs.empty()) return Status::Ok();
-    *more = seqs.size() == static_cast<size_t>(kSyncBatch) ||
-            idxs.size() == static_cast<size_t>(kSyncBatch);
-    // A changed record is derived again whole. A record that only has new
-    // custody entries keeps its mentions, and only the new entries are read
-    // and added: an object can carry thousands of entries, and reading them
-    // all again after every append made syncing a busy log quadratic.
-    const std::set<std::string> changed_set(changed.begin(), changed.end());
-    std::map<std::string, std::vector<std::string>> appended;  // id -> new notes, in seq order
-    for (size_t i = 0; i < custody.size(); ++i) {
-      if (!changed_set.contains(custody[i])) appended[custody[i]].push_back(std::move(leaf_notes[i]));
+    if (!r.StillCurrent(s)) {
+      r = SyncRead{};
+      CUSTOS_RETURN_IF_ERROR(ReadSyncBatch(s, &r));
+      if (r.empty()) return Status::Ok();
     }
-    std::set<std::string> touched_set = changed_set;
-    touched_set.insert(custody.begin(), custody.end());
-    const std::vector<std::string> touched(touched_set.begin(), touched_set.end());
-    const std::vector<std::string> rederived(changed_set.begin(), changed_set.end());
-
-    // What the batch's records had before (a mention keeps its party when
-    // that party still holds the name), their documents and custody notes.
-    std::unordered_map<std::string, std::map<std::string, Int64>> before;
-    // Of each live record, only the fields that name parties, taken out of
-    // the stored document by SQLite (parsing whole documents was most of the
-    // cost of a sync). A record whose document does not read back names
-    // nobody here: it is fsck's business, and must not stop the others.
-    struct Fields {
-      std::string values;  // JSON [title, visibility, maker, provenance, provenance_text]
-      std::string flags;   // JSON array of rule names
-    };
-    std::unordered_map<std::string, Fields> docs;
-    std::unordered_map<std::string, std::vector<std::string>> notes;
-    if (!rederived.empty()) {
-      CUSTOS_ASSIGN_OR_RETURN(std::string list, JsonArrayParam(rederived));
-      {
-        std::vector<std::string> ids, keys;
-        std::vector<Int64> parties;
-        s << std::string(
-                 "SELECT artifact_id, key, party_id FROM party_mentions WHERE artifact_id") +
-                 kInList + " ORDER BY artifact_id, source, position",
-            bind(list), into(ids), into(keys), into(parties), now;
-        for (size_t i = 0; i < ids.size(); ++i) {
-          before[ids[i]].emplace(keys[i], parties[i]);
-          cache.spans.erase(parties[i]);  // its mentions are about to change
-        }
-      }
-      {
-        std::vector<std::string> ids, texts;
-        s << std::string("SELECT artifact_id, note FROM log_leaves WHERE artifact_id") + kInList +
-                 " ORDER BY artifact_id, seq",
-            bind(list), into(ids), into(texts), now;
-        for (size_t i = 0; i < ids.size(); ++i) notes[ids[i]].push_back(std::move(texts[i]));
-      }
+    if (r.generation != cache.generation) cache.spans.clear();
+    for (Int64 party : r.replaced_parties) cache.spans.erase(party);  // its mentions change
+    if (!r.rederived.empty()) {
+      CUSTOS_ASSIGN_OR_RETURN(std::string list, JsonArrayParam(r.rederived));
       for (const char* table : {"party_mentions", "party_artifacts"}) {
         s << std::string("DELETE FROM ") + table + " WHERE artifact_id" + kInList, bind(list), now;
       }
     }
-    {
-      CUSTOS_ASSIGN_OR_RETURN(std::string list, JsonArrayParam(touched));
-      std::vector<std::string> ids, values, flags;
-      // One json_extract with several paths parses the document once.
-      s << std::string(
-               "SELECT id, json_extract(doc, '$.title', '$.visibility', '$.maker', "
-               "'$.provenance', '$.provenance_text'), "
-               // The rule names of the gap findings (objects with a rule, or strings).
-               "(SELECT json_group_array(r) FROM (SELECT CASE f.type "
-               "   WHEN 'object' THEN json_extract(f.value, '$.rule') WHEN 'text' THEN f.value END "
-               "   AS r FROM json_each(doc, '$.flags') f) WHERE typeof(r) = 'text') "
-               "FROM artifacts WHERE +deleted = 0 AND json_valid(doc) AND id") +
-               kInList,
-          bind(list), into(ids), into(values), into(flags), now;
-      for (size_t i = 0; i < ids.size(); ++i) {
-        docs[ids[i]] = {std::move(values[i]), std::move(flags[i])};
-      }
-    }
-
-    // Read each record's mentions (CPU only).
-    struct Derived {
-      std::string id, title, flags;
-      int restricted = 0;
-      std::vector<core::PartyMention> mentions;
-    };
-    std::vector<Derived> derived;
-    std::set<std::string> key_set;
-    for (const std::string& id : touched) {
-      auto d = docs.find(id);
-      if (d == docs.end()) continue;  // deleted, or does not read back
-      const json values = json::parse(d->second.values, nullptr, /*allow_exceptions=*/false);
-      if (!values.is_array() || values.size() != 5) continue;
-      const auto text = [&](size_t i) {
-        return values[i].is_string() ? values[i].get<std::string>() : std::string();
-      };
-      const auto added = appended.find(id);
-      const bool whole = added == appended.end();
-      core::Artifact artifact;
-      artifact.id = id;
-      artifact.title = text(0);
-      artifact.visibility = text(1) == core::ToString(core::Visibility::kRestricted)
-                                ? core::Visibility::kRestricted
-                                : core::Visibility::kPublic;
-      if (whole) {
-        artifact.maker = text(2);
-        if (values[3].is_array() || values[3].is_object()) artifact.provenance = values[3];
-        artifact.provenance_text = text(4);
-      }
-      // Without provenance, only the custody mentions come out (the new
-      // entries', linked among themselves).
-      std::vector<core::CustodyEntry> entries;
-      for (const std::string& note : whole ? notes[id] : added->second) {
-        auto parsed = core::ParseCustodyNote(note);
-        if (parsed.ok()) entries.push_back(parsed->entry);
-      }
-      Derived out;
-      out.mentions = core::ExtractPartyMentions(artifact, entries);
-      if (out.mentions.empty()) continue;
-      if (!whole) {
-        // Link the last stored custody mention to the first new one, as a
-        // whole re-read would (consecutive actors with different names).
-        std::vector<int> positions;
-        std::vector<std::string> keys;
-        s << "SELECT position, key FROM party_mentions WHERE artifact_id = ? AND "
-             "source = 'custody' ORDER BY position DESC LIMIT 1",
-            bind(id), into(positions), into(keys), now;
-        if (!positions.empty() && keys[0] != out.mentions.front().key) {
-          int next = out.mentions.front().position;
-          s << "UPDATE party_mentions SET next_position = ? WHERE artifact_id = ? AND "
-               "source = 'custody' AND position = ?",
-              bind(next), bind(id), bind(positions[0]), now;
-        }
-        // The party this record already gives each new entry's name (its
-        // first mention of the name, as the whole re-read keeps it): one
-        // seek per name in party_mentions_by_artifact_key, however many
-        // mentions a busy actor has.
-        std::set<std::string> new_keys;
-        for (const auto& m : out.mentions) new_keys.insert(m.key);
-        for (std::string key : new_keys) {
-          std::vector<Int64> parties;
-          std::string artifact_id = id;
-          s << "SELECT party_id FROM party_mentions WHERE artifact_id = ? AND key = ? "
-               "ORDER BY source, position LIMIT 1",
-              bind(artifact_id), bind(key), into(parties), now;
-          if (!parties.empty()) before[id].emplace(key, parties[0]);
-        }
-      }
-      out.id = id;
-      out.title = std::move(artifact.title);
-      out.restricted = artifact.visibility == core::Visibility::kRestricted ? 1 : 0;
-      out.flags = d->second.flags.empty() ? "[]" : std::move(d->second.flags);
-      for (const auto& m : out.mentions) key_set.insert(m.key);
-      derived.push_back(std::move(out));
+    for (const SyncRead::Derived& d : r.derived) {
+      if (!d.last_custody || d.last_custody->second == d.mentions.front().key) continue;
+      int next = d.mentions.front().position;
+      int position = d.last_custody->first;
+      std::string id = d.id;
+      s << "UPDATE party_mentions SET next_position = ? WHERE artifact_id = ? AND "
+           "source = 'custody' AND position = ?",
+          bind(next), bind(id), bind(position), now;
     }
 
     // The live parties holding each name the batch uses, oldest first.
     std::unordered_map<std::string, std::vector<Int64>> holders;
-    if (!key_set.empty()) {
-      CUSTOS_ASSIGN_OR_RETURN(std::string list, JsonArrayParam(std::vector<std::string>(
-                                                    key_set.begin(), key_set.end())));
+    if (!r.keys.empty()) {
+      CUSTOS_ASSIGN_OR_RETURN(
+          std::string list, JsonArrayParam(std::vector<std::string>(r.keys.begin(), r.keys.end())));
       std::vector<std::string> keys;
       std::vector<Int64> parties;
       s << std::string(
@@ -1025,6 +1078,7 @@ Status PartyStore::SyncBatch(bool* more) {
           bind(list), into(keys), into(parties), now;
       for (size_t i = 0; i < keys.size(); ++i) holders[keys[i]].push_back(parties[i]);
     }
+
     const auto span_of = [&](Int64 party) -> SyncCache::Span& {
       auto it = cache.spans.find(party);
       if (it != cache.spans.end()) return it->second;
@@ -1042,12 +1096,12 @@ Status PartyStore::SyncBatch(bool* more) {
     std::vector<int> m_position, m_first, m_last, m_next;
     std::vector<Int64> m_party;
     const std::string derived_origin = "derived";
-    for (const Derived& d : derived) {
-      const auto b = before.find(d.id);
+    for (const SyncRead::Derived& d : r.derived) {
+      const auto b = r.before.find(d.id);
       for (const core::PartyMention& m : d.mentions) {
         std::vector<Int64>& candidates = holders[m.key];
         std::optional<Int64> party;
-        if (b != before.end()) {
+        if (b != r.before.end()) {
           if (auto it = b->second.find(m.key);
               it != b->second.end() &&
               std::find(candidates.begin(), candidates.end(), it->second) != candidates.end()) {
@@ -1090,10 +1144,10 @@ Status PartyStore::SyncBatch(bool* more) {
         m_next.push_back(m.transfers_to_next ? m.next_position : -1);
       }
     }
-    if (!derived.empty()) {
+    if (!r.derived.empty()) {
       std::vector<std::string> a_id, a_title, a_flags;
       std::vector<int> a_restricted;
-      for (const Derived& d : derived) {
+      for (const SyncRead::Derived& d : r.derived) {
         a_id.push_back(d.id);
         a_title.push_back(d.title);
         a_restricted.push_back(d.restricted);
@@ -1110,12 +1164,12 @@ Status PartyStore::SyncBatch(bool* more) {
           use(m_role), use(m_method), use(m_place), use(m_date), use(m_first), use(m_last),
           use(m_next), now;
     }
-    if (!seqs.empty()) SetFeedValue(s, "changes", seqs.back());
-    if (!idxs.empty()) SetFeedValue(s, "leaves", idxs.back() + 1);
+    if (!r.seqs.empty()) SetFeedValue(s, "changes", r.seqs.back());
+    if (!r.idxs.empty()) SetFeedValue(s, "leaves", r.idxs.back() + 1);
     BumpGeneration(s);
-    cache.generation = generation + 1;
+    cache.generation = r.generation + 1;
     noted = true;
-    NoteChange(generation, touched, {}, false);
+    NoteChange(r.generation, r.touched, {}, false);
     return Status::Ok();
   });
   // A rolled-back batch may have left spans of mentions that were never
@@ -1124,6 +1178,7 @@ Status PartyStore::SyncBatch(bool* more) {
     *sync_cache_ = SyncCache{};
     if (noted) ForgetChanges();
   }
+  if (st.ok()) *more = r.more();
   return st;
 }
 

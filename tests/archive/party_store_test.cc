@@ -565,5 +565,78 @@ TEST_F(PartyStoreTest, CustodyEntriesAddedInStepsEqualAWholeRederive) {
   EXPECT_NE(MentionRows(*db_).find("c2 custody"), std::string::npos);
 }
 
+TEST_F(PartyStoreTest, ASyncBatchOvertakenBetweenReadAndWriteReadsAgain) {
+  // A batch reads and derives on a reader, then writes. Whatever lands in
+  // between must neither be written twice nor lost: another process's sync
+  // of the same custody entries (the batch must read again on the writer
+  // and find nothing left), a curator's merge (read again with the merged
+  // names), a record edit (left for the next batch, which its own change
+  // row brings).
+  Put("r1", "J. Smith, London; sold to Galerie Mars, 1960.");
+  Put("r2", "John Smith, London; sold to Anna Weiss, 1961.");
+  ASSERT_TRUE(parties_->Sync().ok());
+  auto keys = LogKeys::LoadOrCreate(dir_.file("keys"), "custos.test/log");
+  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+  auto log = CustodyLog::Open(db_, *keys, clock_);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  for (const char* actor : {"HSI Newark", "Carabinieri TPC"}) {
+    CustodyAppend req;
+    req.artifact_id = "r1";
+    req.event = core::CustodyEvent::kStorage;
+    req.actor = actor;
+    req.location = "Rome";
+    req.time = "2021-03-01T00:00:00Z";
+    req.submitted_by = "tester";
+    ASSERT_TRUE((*log)->Append(req).ok());
+  }
+  PartyStore other(db_, clock_);  // as another process would
+  int runs = 0;
+  parties_->SetSyncInterleaveForTesting([&] {
+    ++runs;
+    ASSERT_TRUE(other.Sync().ok());
+  });
+  auto synced_over = parties_->Sync();
+  ASSERT_TRUE(synced_over.ok()) << synced_over.ToString();
+  EXPECT_EQ(runs, 1);
+  parties_->SetSyncInterleaveForTesting(nullptr);
+  const std::string once = MentionRows(*db_);
+  EXPECT_NE(once.find("r1 custody 0"), std::string::npos) << once;
+  EXPECT_NE(once.find("r1 custody 1"), std::string::npos) << once;
+
+  // A merge in between: the batch that re-reads r1 gives J. Smith's
+  // mention to the party J. Smith went into.
+  const int64_t j = IdOf("J. Smith"), john = IdOf("John Smith");
+  Put("r1", "J. Smith, London; sold to Galerie Mars, 1962.");
+  parties_->SetSyncInterleaveForTesting([&] {
+    ++runs;
+    ASSERT_TRUE(parties_->Merge(john, j, "curator").ok());
+  });
+  ASSERT_TRUE(parties_->Sync().ok());
+  EXPECT_EQ(runs, 2);
+  parties_->SetSyncInterleaveForTesting(nullptr);
+  auto g = Graph();
+  EXPECT_EQ(g->Search("smith", kAll, 10).size(), 1u);
+  EXPECT_EQ(g->Detail(john, kAll)->summary.artifacts, 2);
+
+  // An edit in between: this batch stores what it read, the next brings
+  // the edit.
+  parties_->SetSyncInterleaveForTesting([&] {
+    if (++runs == 3) Put("r2", "John Smith, London; sold to Paul Roux, 1963.");
+  });
+  Put("r2", "John Smith, London; sold to Ines Vidal, 1962.");
+  ASSERT_TRUE(parties_->Sync().ok());
+  EXPECT_EQ(runs, 3);
+  EXPECT_EQ(MentionRows(*db_).find("Paul Roux"), std::string::npos);
+  ASSERT_TRUE(parties_->Sync().ok());
+  EXPECT_EQ(runs, 4);
+  parties_->SetSyncInterleaveForTesting(nullptr);
+  const std::string synced = MentionRows(*db_);
+  EXPECT_NE(synced.find("Paul Roux"), std::string::npos) << synced;
+  EXPECT_EQ(synced.find("Ines Vidal"), std::string::npos) << synced;
+  // And all of it is what reading every record again gives.
+  ASSERT_TRUE(parties_->Rebuild().ok());
+  EXPECT_EQ(synced, MentionRows(*db_));
+}
+
 }  // namespace
 }  // namespace custos::archive

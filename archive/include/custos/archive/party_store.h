@@ -16,7 +16,12 @@
 // kept in the same transaction as the mentions it writes, so a crash loses
 // nothing and a `custos import` from another process is picked up by the
 // next Sync(). It works in batches of records, reading, deleting and writing
-// each batch with a handful of statements. Rebuild() re-derives every
+// each batch with a handful of statements. A batch reads its records and
+// derives their mentions on a reader, and takes the one writer only to
+// store them: custody appends and record edits do not wait for the
+// deriving. If the cursors or the generation moved in between (another
+// process synced, a curator merged), the batch reads again on the writer.
+// Rebuild() re-derives every
 // mention from the records. The server runs Sync() in its index follower
 // (before each batch of index changes), so requests rarely find work to do.
 //
@@ -38,6 +43,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -278,6 +284,11 @@ class PartyStore {
   // are waiting (readers leave a bulk import to the server's follower).
   // `synced`, when given, says whether anything was brought in.
   core::Status Sync(int64_t max_backlog = -1, bool* synced = nullptr);
+  // Tests only: `hook` runs in every sync batch between its read and its
+  // write, so that a test can make another writer move in between.
+  void SetSyncInterleaveForTesting(std::function<void()> hook) {
+    sync_interleave_ = std::move(hook);
+  }
   // Drops every derived mention and re-derives them from the records; the
   // curators' merges, splits and aliases stay (they live in party_names).
   core::Status Rebuild();
@@ -351,6 +362,7 @@ class PartyStore {
   std::unordered_map<std::string, int32_t> artifact_slots_;  // record id -> artifact slot
   std::mutex sync_mu_;  // one Sync() at a time; guards sync_cache_
   std::unique_ptr<SyncCache> sync_cache_;
+  std::function<void()> sync_interleave_;  // see SetSyncInterleaveForTesting
 };
 
 }  // namespace custos::archive
