@@ -55,6 +55,33 @@ class PartyStoreTest : public ::testing::Test {
     return *r;
   }
 
+  // A custody log on the fixture's database; null (after a failure) if it
+  // does not open.
+  std::unique_ptr<CustodyLog> OpenLog() {
+    auto keys = LogKeys::LoadOrCreate(dir_.file("keys"), "custos.test/log");
+    EXPECT_TRUE(keys.ok()) << keys.status().ToString();
+    if (!keys.ok()) return nullptr;
+    auto log = CustodyLog::Open(db_, *keys, clock_);
+    EXPECT_TRUE(log.ok()) << log.status().ToString();
+    return log.ok() ? std::move(*log) : nullptr;
+  }
+
+  // Appends one custody entry, submitted by "tester".
+  ::testing::AssertionResult AppendCustody(CustodyLog& log, const std::string& artifact,
+                                           core::CustodyEvent event, const std::string& actor,
+                                           const std::string& location, const std::string& time) {
+    CustodyAppend req;
+    req.artifact_id = artifact;
+    req.event = event;
+    req.actor = actor;
+    req.location = location;
+    req.time = time;
+    req.submitted_by = "tester";
+    auto r = log.Append(req);
+    if (r.ok()) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << r.status().ToString();
+  }
+
   std::shared_ptr<const PartyGraph> Graph() {
     auto synced = parties_->Sync();
     EXPECT_TRUE(synced.ok()) << synced.ToString();
@@ -338,20 +365,12 @@ TEST_F(PartyStoreTest, DeletingARecordDropsItsMentionsAndCustodyActorsCount) {
   ASSERT_TRUE(records_->DeleteArtifact("d1", std::nullopt, "tester").ok());
   EXPECT_TRUE(Graph()->Search("roux", kAll, 10).empty());
 
-  auto keys = LogKeys::LoadOrCreate(dir_.file("keys"), "custos.test/log");
-  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
-  auto log = CustodyLog::Open(db_, *keys, clock_);
-  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  auto log = OpenLog();
+  ASSERT_NE(log, nullptr);
   Put("d2", "Galerie Mars; sold to Ines Vidal, 2015.");
   for (const char* actor : {"HSI Newark", "Ministry of Culture"}) {
-    CustodyAppend req;
-    req.artifact_id = "d2";
-    req.event = core::CustodyEvent::kTransfer;
-    req.actor = actor;
-    req.location = "Newark";
-    req.time = "2019-05-01T00:00:00Z";
-    req.submitted_by = "tester";
-    ASSERT_TRUE((*log)->Append(req).ok());
+    ASSERT_TRUE(AppendCustody(*log, "d2", core::CustodyEvent::kTransfer, actor, "Newark",
+                              "2019-05-01T00:00:00Z"));
   }
   auto g = Graph();
   int64_t hsi = IdOf("HSI Newark");
@@ -518,10 +537,8 @@ TEST_F(PartyStoreTest, CustodyEntriesAddedInStepsEqualAWholeRederive) {
   // mentions must be those that reading every record again gives (each
   // record saved again unchanged, so each is derived whole), and the patched
   // snapshot must equal one built from scratch.
-  auto keys = LogKeys::LoadOrCreate(dir_.file("keys"), "custos.test/log");
-  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
-  auto log = CustodyLog::Open(db_, *keys, clock_);
-  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  auto log = OpenLog();
+  ASSERT_NE(log, nullptr);
   std::map<std::string, std::pair<std::string, bool>> live = {
       {"c1", {"Anna Weiss, 1950; sold to Paul Roux, 1960.", false}},
       {"c2", {"", false}},
@@ -534,14 +551,10 @@ TEST_F(PartyStoreTest, CustodyEntriesAddedInStepsEqualAWholeRederive) {
   for (int step = 0; step < 12; ++step) {
     const int n = 1 + static_cast<int>(rng() % 4);
     for (int i = 0; i < n; ++i) {
-      CustodyAppend req;
-      req.artifact_id = "c" + std::to_string(1 + rng() % 4);
-      req.event = core::CustodyEvent::kStorage;
-      req.actor = actors[rng() % actors.size()];
-      req.location = "Rome";
-      req.time = "2021-0" + std::to_string(1 + step % 9) + "-01T00:00:00Z";
-      req.submitted_by = "tester";
-      ASSERT_TRUE((*log)->Append(req).ok());
+      const std::string artifact = "c" + std::to_string(1 + rng() % 4);
+      const std::string& actor = actors[rng() % actors.size()];
+      ASSERT_TRUE(AppendCustody(*log, artifact, core::CustodyEvent::kStorage, actor, "Rome",
+                                "2021-0" + std::to_string(1 + step % 9) + "-01T00:00:00Z"));
     }
     if (step == 4) {
       live["c1"].first = "Anna Weiss, 1950; sold to Ines Vidal, 1970.";
@@ -575,19 +588,11 @@ TEST_F(PartyStoreTest, ASyncBatchOvertakenBetweenReadAndWriteReadsAgain) {
   Put("r1", "J. Smith, London; sold to Galerie Mars, 1960.");
   Put("r2", "John Smith, London; sold to Anna Weiss, 1961.");
   ASSERT_TRUE(parties_->Sync().ok());
-  auto keys = LogKeys::LoadOrCreate(dir_.file("keys"), "custos.test/log");
-  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
-  auto log = CustodyLog::Open(db_, *keys, clock_);
-  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  auto log = OpenLog();
+  ASSERT_NE(log, nullptr);
   for (const char* actor : {"HSI Newark", "Carabinieri TPC"}) {
-    CustodyAppend req;
-    req.artifact_id = "r1";
-    req.event = core::CustodyEvent::kStorage;
-    req.actor = actor;
-    req.location = "Rome";
-    req.time = "2021-03-01T00:00:00Z";
-    req.submitted_by = "tester";
-    ASSERT_TRUE((*log)->Append(req).ok());
+    ASSERT_TRUE(AppendCustody(*log, "r1", core::CustodyEvent::kStorage, actor, "Rome",
+                              "2021-03-01T00:00:00Z"));
   }
   PartyStore other(db_, clock_);  // as another process would
   int runs = 0;
