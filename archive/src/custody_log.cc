@@ -17,6 +17,7 @@
 #include "custos/core/encoding.h"
 #include "custos/core/merkle.h"
 #include "custos/core/parallel_for.h"
+#include "custos/core/thread.h"
 
 namespace custos::archive {
 
@@ -88,6 +89,18 @@ unsigned SigningHelpers() {
   return cores > 1 ? std::min(cores - 1, 3u) : 0;
 }
 
+// Every append waits on the committer, and at the end of each batch it wakes
+// the batch's request threads, which the scheduler would otherwise let take
+// the core from it. So where the process may (root or CAP_SYS_NICE), the
+// committer and its signing helpers run ahead of the request threads: at 16
+// clients this measured +4-11% appends/s (bench/RESULTS.md).
+constexpr int kCommitterNice = -5;
+
+void StartCommitterThread(const char* name) {
+  core::NameThisThread(name);
+  core::SetThisThreadNice(kCommitterNice);
+}
+
 }  // namespace
 
 struct CustodyLog::Impl {
@@ -108,7 +121,7 @@ struct CustodyLog::Impl {
   std::deque<Pending*> queue;
   bool stopping = false;
   std::thread committer;
-  core::ParallelFor signing{SigningHelpers()};
+  core::ParallelFor signing{SigningHelpers(), [] { StartCommitterThread("custody-sign"); }};
 
   Impl(std::shared_ptr<SqliteDatabase> d, LogKeys k, const core::Clock& c)
       : db(std::move(d)), keys(std::move(k)), clock(c) {}
@@ -368,7 +381,10 @@ Result<std::unique_ptr<CustodyLog>> CustodyLog::Open(std::shared_ptr<SqliteDatab
     impl->latest = {0, core::MerkleEmptyRoot(), *note};
   }
   auto* raw = impl.get();
-  impl->committer = std::thread([raw] { raw->Run(); });
+  impl->committer = std::thread([raw] {
+    StartCommitterThread("custody-commit");
+    raw->Run();
+  });
   return std::unique_ptr<CustodyLog>(new CustodyLog(std::move(impl)));
 }
 

@@ -9,6 +9,7 @@
 
 #include "custos/archive/media_type.h"
 #include "custos/archive/ocr_languages.h"
+#include "custos/core/thread.h"
 #include "image_leptonica.h"
 #include "ocr_tesseract.h"
 #include "pdf_poppler.h"
@@ -260,7 +261,10 @@ Status ExtractionWorker::Start() {
       state->cv.notify_all();
     }
   });
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    core::NameThisThread("extraction");
+    Loop();
+  });
   return Status::Ok();
 }
 

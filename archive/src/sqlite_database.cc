@@ -7,6 +7,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "custos/core/thread.h"
 #include "migrations.h"
 #include "sqlite_database_impl.h"
 
@@ -165,7 +166,10 @@ Result<std::shared_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& 
     return FromPocoException(e);
   }
   Impl* raw = impl.get();
-  impl->checkpointer = std::thread([raw] { raw->CheckpointLoop(); });
+  impl->checkpointer = std::thread([raw] {
+    core::NameThisThread("wal-checkpoint");
+    raw->CheckpointLoop();
+  });
   return std::shared_ptr<SqliteDatabase>(new SqliteDatabase(std::move(impl)));
 }
 

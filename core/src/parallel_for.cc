@@ -2,8 +2,13 @@
 
 namespace custos::core {
 
-ParallelFor::ParallelFor(unsigned helpers) {
-  for (unsigned i = 0; i < helpers; ++i) threads_.emplace_back([this] { Loop(); });
+ParallelFor::ParallelFor(unsigned helpers, const std::function<void()>& on_start) {
+  for (unsigned i = 0; i < helpers; ++i) {
+    threads_.emplace_back([this, on_start] {
+      if (on_start) on_start();
+      Loop();
+    });
+  }
 }
 
 ParallelFor::~ParallelFor() {

@@ -14,6 +14,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "custos/core/thread.h"
 #include "custos/indexer/xapian_search_index.h"
 #include "generations.h"
 
@@ -127,7 +128,10 @@ void IndexFollower::Start() {
   running_ = true;
   stop_ = false;
   notified_ = true;  // catch up at once
-  thread_ = std::thread(&IndexFollower::Run, this);
+  thread_ = std::thread([this] {
+    core::NameThisThread("index-follower");
+    Run();
+  });
 }
 
 void IndexFollower::Stop() {

@@ -1,15 +1,23 @@
 #include "custos/archive/custody_log.h"
 
-#include <gtest/gtest.h>
-
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "custos/core/checkpoint.h"
 #include "custos/core/merkle.h"
+#include "custos/core/thread.h"
 #include "fakes/fixed_clock.h"
 #include "temp_dir.h"
 
@@ -51,6 +59,46 @@ class CustodyLogTest : public ::testing::Test {
   std::shared_ptr<SqliteDatabase> db_;
   std::unique_ptr<CustodyLog> log_;
 };
+
+// Name and nice value of each named thread of this process, from /proc.
+std::multimap<std::string, int> NamedThreads() {
+  std::multimap<std::string, int> out;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream in(task.path() / "stat");
+    std::string line((std::istreambuf_iterator<char>(in)), {});
+    const size_t open = line.find('('), close = line.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 2));
+    std::string field;
+    for (int i = 3; i <= 19; ++i) rest >> field;  // field 19: nice
+    out.emplace(line.substr(open + 1, close - open - 1), std::stoi(field));
+  }
+  return out;
+}
+
+int NiceOfThisThread() {
+  errno = 0;
+  return ::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)));
+}
+
+// Every append waits on the committer, so it and its signing helpers run
+// ahead of the request threads where the process may raise a priority
+// (the same as a scratch thread can: root or CAP_SYS_NICE).
+TEST_F(CustodyLogTest, CommitterAndSignersAreNamedAndRunAheadWherePermitted) {
+  ASSERT_TRUE(log_->Append(Entry("A1")).ok());
+  bool may_raise = false;
+  std::thread([&] { may_raise = core::SetThisThreadNice(-5); }).join();
+  // Without the permission a thread keeps the nice value of its creator.
+  const int want = may_raise ? -5 : NiceOfThisThread();
+  auto threads = NamedThreads();
+  ASSERT_EQ(threads.count("custody-commit"), 1u);
+  EXPECT_EQ(threads.find("custody-commit")->second, want);
+  if (std::thread::hardware_concurrency() > 1) {
+    auto [first, last] = threads.equal_range("custody-sign");
+    ASSERT_NE(first, last) << "no signing helper";
+    for (auto it = first; it != last; ++it) EXPECT_EQ(it->second, want);
+  }
+}
 
 TEST_F(CustodyLogTest, ChainsPerArtifactAcrossRestarts) {
   ASSERT_TRUE(log_->Append(Entry("a")).ok());

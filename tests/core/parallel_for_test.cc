@@ -44,5 +44,26 @@ TEST(ParallelForTest, HelpersShareTheWork) {
   EXPECT_GT(workers.size(), 1u);
 }
 
+TEST(ParallelForTest, EachHelperRunsTheStartHookFirst) {
+  std::mutex mu;
+  std::set<std::thread::id> started;
+  ParallelFor pool(3, [&] {
+    std::lock_guard lock(mu);
+    started.insert(std::this_thread::get_id());
+  });
+  const auto caller = std::this_thread::get_id();
+  std::set<std::thread::id> workers;
+  // Run() returns only when every helper has finished its round, so each
+  // has run the hook by then, whether or not it got an item.
+  pool.Run(64, [&](size_t) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::lock_guard lock(mu);
+    if (std::this_thread::get_id() != caller) workers.insert(std::this_thread::get_id());
+  });
+  std::lock_guard lock(mu);
+  EXPECT_EQ(started.size(), 3u);
+  for (const auto& w : workers) EXPECT_TRUE(started.contains(w)) << "a helper skipped the hook";
+}
+
 }  // namespace
 }  // namespace custos::core

@@ -2,8 +2,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstdint>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <thread>
 
@@ -12,6 +12,7 @@
 #include "custos/archive/extraction_worker.h"
 #include "custos/archive/fixity_checker.h"
 #include "custos/archive/log_keys.h"
+#include "custos/core/thread.h"
 #include "custos/indexer/index_follower.h"
 #include "custos/indexer/xapian_search_index.h"
 
@@ -153,7 +154,10 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(archive::Archive& archive,
                           archive::CustodyLog::Open(archive.database_ptr(), keys, clock));
   auto* parties = &archive.parties();
   Impl* raw = impl.get();
-  impl->warmer = std::thread([raw] { raw->WarmLoop(); });
+  impl->warmer = std::thread([raw] {
+    core::NameThisThread("party-warmer");
+    raw->WarmLoop();
+  });
   indexer::FollowerOptions fo;
   fo.poll_interval = impl->options.index_poll;
   SetArchiveProviders(archive, fo);
@@ -204,7 +208,10 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(archive::Archive& archive,
   CUSTOS_RETURN_IF_ERROR(impl->extraction->Start());
   // Finished extractions write change rows; the follower polls for them.
   if (impl->options.fixity_interval.count() > 0) {
-    impl->fixity = std::thread([raw] { raw->FixityLoop(); });
+    impl->fixity = std::thread([raw] {
+      core::NameThisThread("fixity");
+      raw->FixityLoop();
+    });
   }
   return std::unique_ptr<Runtime>(new Runtime(std::move(impl)));
 }

@@ -20,8 +20,9 @@ namespace custos::core {
 
 class ParallelFor {
  public:
-  // `helpers` extra threads (0: everything runs on the caller).
-  explicit ParallelFor(unsigned helpers);
+  // `helpers` extra threads (0: everything runs on the caller). Each helper
+  // runs `on_start` first, if given (to name it, or to set its priority).
+  explicit ParallelFor(unsigned helpers, const std::function<void()>& on_start = {});
   ~ParallelFor();
   ParallelFor(const ParallelFor&) = delete;
   ParallelFor& operator=(const ParallelFor&) = delete;
