@@ -79,6 +79,71 @@ TEST(CustodyEntryTest, DirectSerialiserEqualsGenericCanonicalJson) {
   EXPECT_FALSE(CanonicalCustodyJson(bad).ok());
 }
 
+// The verifier's direct reader of the canonical layout gives back exactly
+// the entry for every shape CanonicalCustodyJson writes, and nothing for
+// bytes that are not one entry's canonical JSON.
+TEST(CustodyEntryTest, ReadsEntriesFromTheirCanonicalJsonAndNothingElse) {
+  std::vector<CustodyEntry> entries;
+  entries.push_back(Seizure());
+  CustodyEntry full = Seizure();
+  full.seq = 41;
+  full.prev = Sha256Hex("previous");
+  full.event = CustodyEvent::kRepatriation;
+  full.record_sha256 = Sha256Hex("record");
+  full.documents.push_back({Sha256Hex("photo"), "image/jpeg"});
+  entries.push_back(full);
+  CustodyEntry odd = Seizure();
+  odd.documents.clear();
+  odd.actor = "Muse\u0301e \"du\" Louvre \\ \u00c9tat / \U0001F600";
+  odd.notes = "line one\nnext \"q\" \\ back / slash \u00e9\n\n";
+  odd.location = "Napoli";
+  odd.seq = 9007199254740991ull;
+  odd.prev = Sha256Hex("x");
+  entries.push_back(odd);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const std::string canonical = *CanonicalCustodyJson(entries[i]);
+    auto back = CustodyEntryFromCanonicalJson(canonical);
+    ASSERT_TRUE(back.has_value()) << "entry " << i << ": " << canonical;
+    EXPECT_EQ(*back, entries[i]) << "entry " << i;
+    // Every proper prefix is refused.
+    for (size_t n = 0; n < canonical.size(); ++n) {
+      EXPECT_FALSE(CustodyEntryFromCanonicalJson(canonical.substr(0, n)).has_value()) << n;
+    }
+  }
+  const std::string c = *CanonicalCustodyJson(Seizure());
+  auto replace = [&](const std::string& from, const std::string& to) {
+    std::string out = c;
+    const size_t at = out.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return out.replace(at, from.size(), to);
+  };
+  const std::string refused[] = {
+      c + " ",
+      " " + c,
+      replace("{\"actor\":", "{\"actor\": "),
+      replace("\"v\":1", "\"v\":2"),
+      replace("\"seq\":0", "\"seq\":00"),
+      replace("\"seq\":0", "\"seq\":-0"),
+      replace("\"seq\":0", "\"seq\":\"0\""),
+      replace("Carabinieri", "\\u0043arabinieri"),  // an escape RFC 8785 does not write
+      replace("line 2\\n", "line 2\\u000a"),        // \n written long-hand
+      replace("a-1", "a\\/1"),
+      replace("Crate 7", "Crate\\u00017"),  // a control character (valid JSON, invalid entry)
+      replace("\"event\":\"seizure\"", "\"event\":\"burglary\""),
+      replace("\"prev\":null", "\"prev\":\"\""),  // not a hash
+      replace("\"time\":\"2024-05-01T12:00:00Z\"", "\"time\":\"yesterday\""),
+      replace("\"documents\":[{", "\"documents\":[ {"),
+      replace("\"location\":\"Port of Genoa\",", ""),  // a member missing
+      replace("\"notes\":", "\"note\":"),
+      "{\"v\":1," + c.substr(1, c.size() - 8) + "}",  // v moved to the front
+      "",
+      "null",
+  };
+  for (const std::string& text : refused) {
+    EXPECT_FALSE(CustodyEntryFromCanonicalJson(text).has_value()) << text;
+  }
+}
+
 TEST(CustodyEntryTest, RoundTripsThroughJson) {
   CustodyEntry e = Seizure();
   e.event = CustodyEvent::kRepatriation;

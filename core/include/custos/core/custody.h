@@ -96,6 +96,13 @@ Result<nlohmann::json> CustodyEntryToJson(const CustodyEntry& entry);
 Result<CustodyEntry> CustodyEntryFromJson(const nlohmann::json& json);
 // RFC 8785 bytes of the entry: what `prev` of the next entry hashes.
 Result<std::string> CanonicalCustodyJson(const CustodyEntry& entry);
+// The valid entry whose CanonicalCustodyJson is exactly `canonical`, or
+// nullopt when there is none (not JSON, not canonical, not a valid entry).
+// Reads the fixed layout directly, without a JSON tree, then re-encodes the
+// entry and compares: what every signature check does for each entry
+// (callers that need the reason for a refusal parse with
+// CustodyEntryFromJson).
+std::optional<CustodyEntry> CustodyEntryFromCanonicalJson(std::string_view canonical);
 // Lowercase hex SHA-256 of `canonical_json`: the next entry's `prev`.
 std::string CustodyLinkHash(std::string_view canonical_json);
 
