@@ -382,6 +382,7 @@ void Verifier::CheckChain() {
 
 void Verifier::CheckProofs() {
   std::set<uint64_t> used;
+  MerkleInclusionChecker inclusion;  // entries in order: neighbours share upper nodes
   for (const auto& [pos, note] : notes_) {
     const std::string name = "entry " + std::to_string(pos) + " inclusion proof";
     auto it = proofs_.find(pos);
@@ -407,8 +408,8 @@ void Verifier::CheckProofs() {
       continue;
     }
     log_index_[pos] = proof->index;
-    Status s = VerifyMerkleInclusion(proof->index, checkpoint_->size, MerkleLeafHash(*note),
-                                     proof->hashes, checkpoint_->root_hash);
+    Status s = inclusion.Verify(proof->index, checkpoint_->size, MerkleLeafHash(*note),
+                                proof->hashes, checkpoint_->root_hash);
     if (!s.ok()) {
       Fail(name, s.message());
       continue;

@@ -137,9 +137,13 @@ Result<std::vector<std::string>> MerkleConsistencyProof(const MerkleHashReader& 
   return proof;
 }
 
-Result<std::string> MerkleRootFromInclusionProof(uint64_t index, uint64_t size,
-                                                 std::string_view leaf_hash,
-                                                 std::span<const std::string> proof) {
+namespace {
+
+// RFC 9162 2.1.3.2 steps 1-4; node(step, left, right) gives each step's hash.
+template <typename NodeFn>
+Result<std::string> RootFromInclusionProof(uint64_t index, uint64_t size,
+                                           std::string_view leaf_hash,
+                                           std::span<const std::string> proof, NodeFn&& node) {
   if (index >= size) {
     return Fail("leaf index " + std::to_string(index) + " not in tree of size " +
                 std::to_string(size));
@@ -148,11 +152,12 @@ Result<std::string> MerkleRootFromInclusionProof(uint64_t index, uint64_t size,
   uint64_t fn = index;
   uint64_t sn = size - 1;
   std::string r(leaf_hash);
-  for (const std::string& p : proof) {
+  for (size_t step = 0; step < proof.size(); ++step) {
+    const std::string& p = proof[step];
     if (p.size() != kMerkleHashSize) return Fail("proof hash is not 32 bytes");
     if (sn == 0) return Fail("inclusion proof too long");
     if ((fn & 1) != 0 || fn == sn) {
-      r = MerkleNodeHash(p, r);
+      r = node(step, p, r);
       if ((fn & 1) == 0) {
         while ((fn & 1) == 0 && fn != 0) {
           fn >>= 1;
@@ -160,13 +165,46 @@ Result<std::string> MerkleRootFromInclusionProof(uint64_t index, uint64_t size,
         }
       }
     } else {
-      r = MerkleNodeHash(r, p);
+      r = node(step, r, p);
     }
     fn >>= 1;
     sn >>= 1;
   }
   if (sn != 0) return Fail("inclusion proof too short");
   return r;
+}
+
+}  // namespace
+
+Result<std::string> MerkleRootFromInclusionProof(uint64_t index, uint64_t size,
+                                                 std::string_view leaf_hash,
+                                                 std::span<const std::string> proof) {
+  return RootFromInclusionProof(index, size, leaf_hash, proof,
+                                [](size_t, std::string_view left, std::string_view right) {
+                                  return MerkleNodeHash(left, right);
+                                });
+}
+
+Status MerkleInclusionChecker::Verify(uint64_t index, uint64_t size, std::string_view leaf_hash,
+                                      std::span<const std::string> proof, std::string_view root) {
+  if (root.size() != kMerkleHashSize) return Fail("root hash is not 32 bytes");
+  if (last_.size() < proof.size()) last_.resize(proof.size());
+  auto node = [this](size_t step, std::string_view left, std::string_view right) {
+    Step& s = last_[step];
+    // A pure function of its two inputs: the same inputs, the same hash.
+    if (!s.parent.empty() && s.left == left && s.right == right) {
+      ++reused_;
+      return s.parent;
+    }
+    s.left = left;
+    s.right = right;
+    s.parent = MerkleNodeHash(left, right);
+    return s.parent;
+  };
+  CUSTOS_ASSIGN_OR_RETURN(std::string computed,
+                          RootFromInclusionProof(index, size, leaf_hash, proof, node));
+  if (computed != root) return Fail("inclusion proof does not lead to the root");
+  return Status::Ok();
 }
 
 Status VerifyMerkleInclusion(uint64_t index, uint64_t size, std::string_view leaf_hash,

@@ -69,6 +69,59 @@ TEST(MerkleTest, PassesEveryInclusionVector) {
   }
 }
 
+// One checker carried across all the vectors (so each meets the remembered
+// steps of the one before) answers as VerifyMerkleInclusion does.
+TEST(MerkleTest, InclusionCheckerPassesEveryInclusionVector) {
+  MerkleInclusionChecker checker;
+  for (const fs::path& f : Vectors("inclusion")) {
+    const json v = Load(f);
+    const uint64_t index = v["leafIdx"].get<uint64_t>(), size = v["treeSize"].get<uint64_t>();
+    const std::string leaf = B64(v["leafHash"]), root = B64(v["root"]);
+    const std::vector<std::string> proof = ProofOf(v["proof"]);
+    Status s = checker.Verify(index, size, leaf, proof, root);
+    EXPECT_EQ(s.ok(), !v["wantErr"].get<bool>()) << f << ": " << v["desc"] << " " << s.ToString();
+    EXPECT_EQ(s.ToString(), VerifyMerkleInclusion(index, size, leaf, proof, root).ToString()) << f;
+  }
+}
+
+// Proofs of neighbouring leaves share their upper steps, which the checker
+// takes from the proof before; a changed hash at any step of any proof, or a
+// changed leaf, must still fail right after its untouched neighbour passed.
+TEST(MerkleTest, InclusionCheckerReusesSharedStepsAndStillCatchesEveryChange) {
+  const uint64_t n = 1000;
+  std::vector<std::string> leaves;
+  for (uint64_t i = 0; i < n; ++i) leaves.push_back(MerkleLeafHash("entry " + std::to_string(i)));
+  SpanMerkleHashReader reader(leaves);
+  const std::string root = MerkleRoot(leaves);
+  std::vector<std::vector<std::string>> proofs;
+  size_t steps = 0;
+  for (uint64_t i = 0; i < n; ++i) {
+    proofs.push_back(*MerkleInclusionProof(reader, i, n));
+    steps += proofs.back().size();
+  }
+  MerkleInclusionChecker checker;
+  for (uint64_t i = 0; i < n; ++i) {
+    ASSERT_TRUE(checker.Verify(i, n, leaves[i], proofs[i], root).ok()) << i;
+  }
+  EXPECT_GT(checker.reused(), steps / 2) << "neighbours share most of their steps";
+  for (uint64_t i = 1; i < n; i += 37) {
+    for (size_t step = 0; step < proofs[i].size(); ++step) {
+      ASSERT_TRUE(checker.Verify(i - 1, n, leaves[i - 1], proofs[i - 1], root).ok());
+      std::vector<std::string> bad = proofs[i];
+      bad[step][31] ^= 1;
+      EXPECT_FALSE(checker.Verify(i, n, leaves[i], bad, root).ok()) << i << " step " << step;
+    }
+    ASSERT_TRUE(checker.Verify(i - 1, n, leaves[i - 1], proofs[i - 1], root).ok());
+    EXPECT_FALSE(checker.Verify(i, n, leaves[i - 1], proofs[i], root).ok()) << i;
+    EXPECT_FALSE(checker.Verify(i - 1, n, leaves[i - 1], proofs[i], root).ok()) << i;
+  }
+  // In reverse, and every other leaf, the answers stay right.
+  for (uint64_t i = n; i-- > 0;) ASSERT_TRUE(checker.Verify(i, n, leaves[i], proofs[i], root).ok());
+  for (uint64_t i = 0; i < n; i += 2) {
+    ASSERT_TRUE(checker.Verify(i, n, leaves[i], proofs[i], root).ok());
+  }
+}
+
 TEST(MerkleTest, PassesEveryConsistencyVector) {
   const auto files = Vectors("consistency");
   ASSERT_GE(files.size(), 50u) << "test vectors missing under " << kMerkleData;

@@ -80,6 +80,27 @@ Result<std::string> MerkleRootFromInclusionProof(uint64_t index, uint64_t size,
                                                  std::string_view leaf_hash,
                                                  std::span<const std::string> proof);
 
+// VerifyMerkleInclusion for many proofs in a row (a verifier checking every
+// entry of a bundle against one checkpoint). Proofs of nearby leaves share
+// their upper nodes, so it keeps the last proof's steps and, where a step
+// hashes the same two inputs again, takes the remembered result instead of
+// hashing: byte-for-byte the same answers as VerifyMerkleInclusion, in any
+// order. Not thread-safe; one per thread.
+class MerkleInclusionChecker {
+ public:
+  Status Verify(uint64_t index, uint64_t size, std::string_view leaf_hash,
+                std::span<const std::string> proof, std::string_view root);
+  // How many node hashes were taken from the last proof instead of computed.
+  uint64_t reused() const { return reused_; }
+
+ private:
+  struct Step {
+    std::string left, right, parent;
+  };
+  std::vector<Step> last_;
+  uint64_t reused_ = 0;
+};
+
 // RFC 9162 2.1.4.2. Ok when `proof` shows the tree of size1 leaves with root
 // `root1` is a prefix of the tree of size2 leaves with root `root2`.
 // Policy for the edge cases (matching the shared test vectors):
