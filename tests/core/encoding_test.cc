@@ -32,5 +32,26 @@ TEST(EncodingTest, Base64RejectsMalformedAndNonCanonical) {
   EXPECT_EQ(Base64UrlEncode("\xfb\xff"), "-_8");
 }
 
+// Long inputs (the many quanta before the last take a path of their own):
+// every length, every byte value, and a stray byte or '=' at every place.
+TEST(EncodingTest, Base64RoundTripsLongInputsAndRefusesAStrayByteAnywhere) {
+  std::string plain;
+  for (int i = 0; i < 300; ++i) plain.push_back(static_cast<char>((i * 37 + 11) & 0xff));
+  for (size_t n = 0; n <= plain.size(); ++n) {
+    const std::string b64 = Base64Encode(plain.substr(0, n));
+    auto back = Base64Decode(b64);
+    ASSERT_TRUE(back.has_value()) << n;
+    ASSERT_EQ(*back, plain.substr(0, n)) << n;
+  }
+  const std::string b64 = Base64Encode(plain.substr(0, 100));  // 136 chars, "=" at the end
+  for (size_t at = 0; at + 2 < b64.size(); ++at) {
+    for (char stray : {'=', '!', '\0', '\n'}) {
+      std::string bad = b64;
+      bad[at] = stray;
+      EXPECT_FALSE(Base64Decode(bad).has_value()) << at << " " << int(stray);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace custos::core
