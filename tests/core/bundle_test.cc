@@ -96,6 +96,9 @@ TEST_F(BundleTest, GoodBundleVerifiesWithOneLinePerCheck) {
   ASSERT_NE(r.Find("document " + b.doc_a_sha + " hash"), nullptr);
   EXPECT_EQ(r.Find("document " + b.doc_a_sha + " hash")->state, CheckState::kPass);
   EXPECT_EQ(r.Lines().front(), "ok  bundle format: 5 entries");
+  // The checks after the chain (record hash, documents) read the same
+  // entries the chain check had in hand.
+  EXPECT_EQ(r.Find("chain")->detail, "5 entries of a-1, seq 0..4");
 }
 
 TEST_F(BundleTest, BundleHoldsTheDocumentedLayoutAndNoKeys) {
