@@ -55,7 +55,9 @@ TEST(ThreadTest, SetsTheNiceValueOfTheCallingThreadOnly) {
     after_lower = NiceOf(tid);
   }).join();
   EXPECT_EQ(after_raise, 0) << "raised=" << raised;
-  if (geteuid() == 0) EXPECT_TRUE(raised) << "root may raise a thread's priority";
+  if (geteuid() == 0) {
+    EXPECT_TRUE(raised) << "root may raise a thread's priority";
+  }
   EXPECT_TRUE(lowered);
   EXPECT_EQ(after_lower, 19);
   EXPECT_EQ(NiceOf(main_tid), main_before);
