@@ -161,15 +161,135 @@ Result<Artifact> SqliteRecordStore::CreateArtifact(Artifact a, std::string_view 
   return a;
 }
 
+namespace {
+
+// What an upsert will do to one record, decided from its row as read before
+// the write; it stands only if the row is still that row inside the write.
+struct UpsertPlan {
+  bool planned = false;  // false: decided inside the write (an id seen earlier in the batch)
+  bool existed = false;  // the row as read: present, at `version`, a tombstone
+  int64_t version = 0;
+  bool deleted = false;
+  Result<core::UpsertOutcome> outcome = Status::Internal("unplanned");
+  std::string doc;  // the row to write (created or updated)
+};
+
+using RowState = std::pair<int64_t, bool>;  // version, deleted
+
+// (version, deleted) of the rows of `ids` that exist.
+Result<std::unordered_map<std::string, RowState>> RowStates(Poco::Data::Session& s,
+                                                            const std::string& id_list) {
+  std::vector<std::string> ids;
+  std::vector<Poco::Int64> versions;
+  std::vector<int> deleted;
+  s << "SELECT id, version, deleted FROM artifacts WHERE id IN (SELECT value FROM json_each(?))",
+      bind(id_list), into(ids), into(versions), into(deleted), now;
+  std::unordered_map<std::string, RowState> out;
+  for (size_t i = 0; i < ids.size(); ++i)
+    out.emplace(ids[i], RowState{versions[i], deleted[i] != 0});
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<Result<core::UpsertOutcome>>> SqliteRecordStore::UpsertArtifacts(
     std::vector<Artifact> batch, std::string_view actor_sv) {
   const std::string actor(actor_sv);
   const std::string time = core::FormatRfc3339Millis(clock_.NowMillis());
+  std::vector<std::string> ids;
+  ids.reserve(batch.size());
+  for (Artifact& a : batch) {
+    if (a.id.empty()) a.id = NewArtifactId();
+    ids.push_back(a.id);
+  }
+  CUSTOS_ASSIGN_OR_RETURN(std::string id_list, JsonArrayParam(ids));
+
+  // On a reader, outside the one writer: read each record's row, compare,
+  // and serialise what is to be written (most of an import's work).
+  std::vector<UpsertPlan> plans(batch.size());
+  {
+    std::vector<std::string> found, docs;
+    std::vector<Poco::Int64> versions;
+    std::vector<int> deleted;
+    CUSTOS_RETURN_IF_ERROR(db_->Read([&](Poco::Data::Session& s) {
+      s << "SELECT id, version, deleted, doc FROM artifacts "
+           "WHERE id IN (SELECT value FROM json_each(?))",
+          bind(id_list), into(found), into(versions), into(deleted), into(docs), now;
+      return Status::Ok();
+    }));
+    std::unordered_map<std::string, size_t> row_of;
+    for (size_t r = 0; r < found.size(); ++r) row_of.emplace(found[r], r);
+    std::unordered_map<std::string_view, bool> seen;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      Artifact& a = batch[i];
+      UpsertPlan& p = plans[i];
+      if (!seen.emplace(a.id, true).second) continue;  // the first occurrence changes the row
+      auto r = row_of.find(a.id);
+      if (r == row_of.end()) {
+        a.version = 1;
+        a.created_at = a.updated_at = time;
+        a.created_by = a.updated_by = actor;
+        p.doc = Dump(a);
+        p.outcome = core::UpsertOutcome::kCreated;
+        p.planned = true;
+        continue;
+      }
+      p.existed = true;
+      p.version = versions[r->second];
+      p.deleted = deleted[r->second] != 0;
+      if (p.deleted) {
+        p.outcome = Status::Conflict("artifact " + a.id + " was deleted; not re-created");
+        p.planned = true;
+        continue;
+      }
+      auto current = Load(docs[r->second]);
+      if (!current.ok()) continue;  // decided (and reported) inside the write
+      if (ContentOf(a) == ContentOf(*current)) {
+        p.outcome = core::UpsertOutcome::kUnchanged;
+        p.planned = true;
+        continue;
+      }
+      a.version = current->version + 1;
+      a.created_at = current->created_at;
+      a.created_by = current->created_by;
+      a.updated_at = time;
+      a.updated_by = actor;
+      p.doc = Dump(a);
+      p.outcome = core::UpsertOutcome::kUpdated;
+      p.planned = true;
+    }
+  }
+  if (upsert_interleave_) upsert_interleave_();
+
   std::vector<Result<core::UpsertOutcome>> out;
   Status st = db_->Write([&](Poco::Data::Session& s) -> Status {
     out.clear();
-    for (Artifact& a : batch) {
-      if (a.id.empty()) a.id = NewArtifactId();
+    CUSTOS_ASSIGN_OR_RETURN(auto rows, RowStates(s, id_list));
+    for (size_t i = 0; i < batch.size(); ++i) {
+      Artifact& a = batch[i];
+      UpsertPlan& p = plans[i];
+      if (p.planned) {
+        auto now_row = rows.find(a.id);
+        const bool still = now_row == rows.end()
+                               ? !p.existed
+                               : p.existed && now_row->second == RowState{p.version, p.deleted};
+        if (still) {
+          const bool created = p.outcome.ok() && *p.outcome == core::UpsertOutcome::kCreated;
+          const bool updated = p.outcome.ok() && *p.outcome == core::UpsertOutcome::kUpdated;
+          if (created) InsertRow(s, a, p.doc);
+          if (updated && !UpdateRow(s, a, p.version, p.doc)) {
+            return Status::Internal("row of " + a.id + " moved inside the write transaction");
+          }
+          if (created || updated) {
+            WriteHistory(s, a, created ? "create" : "update", actor, time, p.doc);
+            rows[a.id] = RowState{a.version, false};
+          }
+          out.push_back(p.outcome);
+          continue;
+        }
+      }
+      // Not planned, or the row moved since it was read: decided here, on
+      // the row as it is now.
       Status error;
       auto row = ReadRow(s, a.id, error);
       if (!error.ok()) return error;
@@ -180,6 +300,7 @@ Result<std::vector<Result<core::UpsertOutcome>>> SqliteRecordStore::UpsertArtifa
         std::string doc = Dump(a);
         InsertRow(s, a, doc);
         WriteHistory(s, a, "create", actor, time, doc);
+        rows[a.id] = RowState{a.version, false};
         out.emplace_back(core::UpsertOutcome::kCreated);
         continue;
       }
@@ -202,6 +323,7 @@ Result<std::vector<Result<core::UpsertOutcome>>> SqliteRecordStore::UpsertArtifa
         return Status::Internal("row of " + a.id + " moved inside the write transaction");
       }
       WriteHistory(s, a, "update", actor, time, doc);
+      rows[a.id] = RowState{a.version, false};
       out.emplace_back(core::UpsertOutcome::kUpdated);
     }
     return Status::Ok();

@@ -234,6 +234,61 @@ TEST_F(SqliteRecordStoreTest, UpsertBatchCreatesUpdatesAndSkipsUnchanged) {
   EXPECT_EQ(*store_->CountArtifacts(), 4);
 }
 
+// An import batch reads and compares its records on a reader, then writes.
+// Rows that another writer moves in between are decided again on the row as
+// it then is: nothing is lost or written over, and no insert collides.
+TEST_F(SqliteRecordStoreTest, UpsertBatchOvertakenBetweenReadAndWriteDecidesMovedRowsAgain) {
+  ASSERT_TRUE(store_->CreateArtifact(Make("edited", "e"), "u").ok());
+  ASSERT_TRUE(store_->CreateArtifact(Make("same", "s"), "u").ok());
+  ASSERT_TRUE(store_->CreateArtifact(Make("to delete", "d"), "u").ok());
+  ASSERT_TRUE(store_->CreateArtifact(Make("steady", "k"), "u").ok());
+  SqliteRecordStore other(db_, clock_);  // another writer (a curator, another process)
+  store_->SetUpsertInterleaveForTesting([&] {
+    Artifact e = *other.GetArtifact("e");
+    e.title = "edited by a curator";
+    ASSERT_TRUE(other.UpdateArtifact(e, 1, "curator").ok());
+    ASSERT_TRUE(other.CreateArtifact(Make("created meanwhile", "n"), "curator").ok());
+    ASSERT_TRUE(other.DeleteArtifact("d", std::nullopt, "curator").ok());
+    Artifact same = *other.GetArtifact("s");
+    same.title = "no longer the same";
+    ASSERT_TRUE(other.UpdateArtifact(same, 1, "curator").ok());
+  });
+  auto r = store_->UpsertArtifacts(
+      {Make("import of e", "e"), Make("same", "s"), Make("import of n", "n"),
+       Make("import of d", "d"), Make("steady, new title", "k"), Make("first", "x"),
+       Make("second", "x")},
+      "import");
+  store_->SetUpsertInterleaveForTesting(nullptr);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 7u);
+  // e: planned as an update of version 1; the curator's version 2 came
+  // first, so the import is version 3 on top of it.
+  EXPECT_EQ(*(*r)[0], core::UpsertOutcome::kUpdated);
+  EXPECT_EQ(store_->GetArtifact("e")->version, 3);
+  EXPECT_EQ(store_->GetArtifact("e")->title, "import of e");
+  // s: planned as unchanged, but changed meanwhile: updated back.
+  EXPECT_EQ(*(*r)[1], core::UpsertOutcome::kUpdated);
+  EXPECT_EQ(store_->GetArtifact("s")->title, "same");
+  // n: planned as a create; created meanwhile, so an update (no collision).
+  EXPECT_EQ(*(*r)[2], core::UpsertOutcome::kUpdated);
+  EXPECT_EQ(store_->GetArtifact("n")->version, 2);
+  // d: deleted meanwhile: refused, not re-created.
+  EXPECT_EQ((*r)[3].status().code(), StatusCode::kConflict);
+  EXPECT_EQ(store_->GetArtifact("d").status().code(), StatusCode::kNotFound);
+  // k: nothing moved, the plan stands.
+  EXPECT_EQ(*(*r)[4], core::UpsertOutcome::kUpdated);
+  EXPECT_EQ(store_->GetArtifact("k")->version, 2);
+  // x twice in one batch: created, then updated by its second occurrence.
+  EXPECT_EQ(*(*r)[5], core::UpsertOutcome::kCreated);
+  EXPECT_EQ(*(*r)[6], core::UpsertOutcome::kUpdated);
+  EXPECT_EQ(store_->GetArtifact("x")->title, "second");
+  EXPECT_EQ(store_->GetArtifact("x")->version, 2);
+  // Every write has its revision.
+  EXPECT_EQ(store_->History("e")->size(), 3u);
+  EXPECT_EQ(store_->History("s")->size(), 3u);
+  EXPECT_EQ(store_->History("x")->size(), 2u);
+}
+
 // Writes a record's row and revisions as releases before migration 6 did
 // (today's store also writes the harvest columns, which an old file lacks).
 // revisions[i] is version i + 1, written at its updated_at; the last one is

@@ -4,9 +4,12 @@
 // plus columns for listing), a full revision, an audit row and a change-feed
 // row. Version checks happen inside the write transaction, so of two writers
 // holding the same version exactly one wins, even across processes.
-// Thread-safe.
+// An import batch (UpsertArtifacts) reads and compares its records on a
+// reader first and takes the writer only to store them; a record whose row
+// moved in between is decided again inside the write. Thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "custos/archive/sqlite_database.h"
@@ -46,9 +49,16 @@ class SqliteRecordStore final : public core::RecordStore {
                            std::string_view target, std::string_view detail) override;
   core::Result<std::vector<core::AuditEntry>> RecentAudit(int limit) const override;
 
+  // Tests: runs between UpsertArtifacts' read of the batch (on a reader)
+  // and its write, so that another writer can move rows in between.
+  void SetUpsertInterleaveForTesting(std::function<void()> fn) {
+    upsert_interleave_ = std::move(fn);
+  }
+
  private:
   std::shared_ptr<SqliteDatabase> db_;
   const core::Clock& clock_;
+  std::function<void()> upsert_interleave_;
 };
 
 // A fresh random record id: 16 characters of Crockford base32 (80 bits).
