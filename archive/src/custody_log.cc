@@ -93,7 +93,8 @@ unsigned SigningHelpers() {
 // the batch's request threads, which the scheduler would otherwise let take
 // the core from it. So where the process may (root or CAP_SYS_NICE), the
 // committer and its signing helpers run ahead of the request threads: at 16
-// clients this measured +4-11% appends/s (bench/RESULTS.md).
+// clients this measured +3% on an idle machine and +11-21% with other
+// work on the CPUs (bench/RESULTS.md).
 constexpr int kCommitterNice = -5;
 
 void StartCommitterThread(const char* name) {

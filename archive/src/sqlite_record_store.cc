@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "custos/core/crypto.h"
 
@@ -163,30 +164,71 @@ Result<Artifact> SqliteRecordStore::CreateArtifact(Artifact a, std::string_view 
 
 namespace {
 
-// What an upsert will do to one record, decided from its row as read before
-// the write; it stands only if the row is still that row inside the write.
-struct UpsertPlan {
-  bool planned = false;  // false: decided inside the write (an id seen earlier in the batch)
-  bool existed = false;  // the row as read: present, at `version`, a tombstone
-  int64_t version = 0;
-  bool deleted = false;
-  Result<core::UpsertOutcome> outcome = Status::Internal("unplanned");
-  std::string doc;  // the row to write (created or updated)
+// What an upsert does to `a`, given its stored row (nullopt: none; second:
+// a tombstone): the outcome and, for a create or an update, the row to write.
+// Sets `a`'s server-managed fields to match.
+struct UpsertStep {
+  Result<core::UpsertOutcome> outcome = core::UpsertOutcome::kUnchanged;
+  std::string doc;
+  int64_t expected_version = 0;  // an update's guard
 };
+
+UpsertStep DecideUpsert(Artifact& a, const std::optional<std::pair<Artifact, bool>>& row,
+                        const std::string& time, const std::string& actor) {
+  UpsertStep step;
+  if (!row) {
+    a.version = 1;
+    a.created_at = a.updated_at = time;
+    a.created_by = a.updated_by = actor;
+    step.outcome = core::UpsertOutcome::kCreated;
+    step.doc = Dump(a);
+    return step;
+  }
+  const auto& [current, deleted] = *row;
+  if (deleted) {
+    step.outcome = Status::Conflict("artifact " + a.id + " was deleted; not re-created");
+    return step;
+  }
+  if (ContentOf(a) == ContentOf(current)) return step;  // unchanged
+  a.version = current.version + 1;
+  a.created_at = current.created_at;
+  a.created_by = current.created_by;
+  a.updated_at = time;
+  a.updated_by = actor;
+  step.outcome = core::UpsertOutcome::kUpdated;
+  step.doc = Dump(a);
+  step.expected_version = current.version;
+  return step;
+}
+
+// Writes what `step` decided.
+Status ApplyUpsert(Poco::Data::Session& s, const Artifact& a, const UpsertStep& step,
+                   const std::string& time, const std::string& actor) {
+  if (!step.outcome.ok() || *step.outcome == core::UpsertOutcome::kUnchanged) return Status::Ok();
+  const bool created = *step.outcome == core::UpsertOutcome::kCreated;
+  if (created) {
+    InsertRow(s, a, step.doc);
+  } else if (!UpdateRow(s, a, step.expected_version, step.doc)) {
+    return Status::Internal("row of " + a.id + " moved inside the write transaction");
+  }
+  WriteHistory(s, a, created ? "create" : "update", actor, time, step.doc);
+  return Status::Ok();
+}
 
 using RowState = std::pair<int64_t, bool>;  // version, deleted
 
 // (version, deleted) of the rows of `ids` that exist.
-Result<std::unordered_map<std::string, RowState>> RowStates(Poco::Data::Session& s,
-                                                            const std::string& id_list) {
+std::unordered_map<std::string, RowState> RowStates(Poco::Data::Session& s,
+                                                    const std::string& id_list) {
   std::vector<std::string> ids;
   std::vector<Poco::Int64> versions;
   std::vector<int> deleted;
   s << "SELECT id, version, deleted FROM artifacts WHERE id IN (SELECT value FROM json_each(?))",
       bind(id_list), into(ids), into(versions), into(deleted), now;
   std::unordered_map<std::string, RowState> out;
-  for (size_t i = 0; i < ids.size(); ++i)
+  for (size_t i = 0; i < ids.size(); ++i) {
     out.emplace(ids[i], RowState{versions[i], deleted[i] != 0});
+  }
   return out;
 }
 
@@ -204,9 +246,10 @@ Result<std::vector<Result<core::UpsertOutcome>>> SqliteRecordStore::UpsertArtifa
   }
   CUSTOS_ASSIGN_OR_RETURN(std::string id_list, JsonArrayParam(ids));
 
-  // On a reader, outside the one writer: read each record's row, compare,
-  // and serialise what is to be written (most of an import's work).
-  std::vector<UpsertPlan> plans(batch.size());
+  // On a reader, outside the one writer: each record decided against its
+  // row as read (most of an import's work). A decision stands only if the
+  // row is still at that state inside the write; nullopt: decided there.
+  std::vector<std::optional<std::pair<UpsertStep, std::optional<RowState>>>> planned(batch.size());
   {
     std::vector<std::string> found, docs;
     std::vector<Poco::Int64> versions;
@@ -219,44 +262,22 @@ Result<std::vector<Result<core::UpsertOutcome>>> SqliteRecordStore::UpsertArtifa
     }));
     std::unordered_map<std::string, size_t> row_of;
     for (size_t r = 0; r < found.size(); ++r) row_of.emplace(found[r], r);
-    std::unordered_map<std::string_view, bool> seen;
+    std::unordered_set<std::string_view> seen;
     for (size_t i = 0; i < batch.size(); ++i) {
       Artifact& a = batch[i];
-      UpsertPlan& p = plans[i];
-      if (!seen.emplace(a.id, true).second) continue;  // the first occurrence changes the row
+      // A later occurrence of an id depends on what the first one writes.
+      if (!seen.insert(a.id).second) continue;
       auto r = row_of.find(a.id);
       if (r == row_of.end()) {
-        a.version = 1;
-        a.created_at = a.updated_at = time;
-        a.created_by = a.updated_by = actor;
-        p.doc = Dump(a);
-        p.outcome = core::UpsertOutcome::kCreated;
-        p.planned = true;
-        continue;
-      }
-      p.existed = true;
-      p.version = versions[r->second];
-      p.deleted = deleted[r->second] != 0;
-      if (p.deleted) {
-        p.outcome = Status::Conflict("artifact " + a.id + " was deleted; not re-created");
-        p.planned = true;
+        planned[i].emplace(DecideUpsert(a, std::nullopt, time, actor), std::nullopt);
         continue;
       }
       auto current = Load(docs[r->second]);
-      if (!current.ok()) continue;  // decided (and reported) inside the write
-      if (ContentOf(a) == ContentOf(*current)) {
-        p.outcome = core::UpsertOutcome::kUnchanged;
-        p.planned = true;
-        continue;
-      }
-      a.version = current->version + 1;
-      a.created_at = current->created_at;
-      a.created_by = current->created_by;
-      a.updated_at = time;
-      a.updated_by = actor;
-      p.doc = Dump(a);
-      p.outcome = core::UpsertOutcome::kUpdated;
-      p.planned = true;
+      if (!current.ok()) continue;  // reported from inside the write
+      const bool is_deleted = deleted[r->second] != 0;
+      planned[i].emplace(
+          DecideUpsert(a, std::make_pair(std::move(current).value(), is_deleted), time, actor),
+          RowState{versions[r->second], is_deleted});
     }
   }
   if (upsert_interleave_) upsert_interleave_();
@@ -264,67 +285,28 @@ Result<std::vector<Result<core::UpsertOutcome>>> SqliteRecordStore::UpsertArtifa
   std::vector<Result<core::UpsertOutcome>> out;
   Status st = db_->Write([&](Poco::Data::Session& s) -> Status {
     out.clear();
-    CUSTOS_ASSIGN_OR_RETURN(auto rows, RowStates(s, id_list));
+    const auto rows = RowStates(s, id_list);
     for (size_t i = 0; i < batch.size(); ++i) {
       Artifact& a = batch[i];
-      UpsertPlan& p = plans[i];
-      if (p.planned) {
+      if (planned[i]) {
+        const auto& [step, as_read] = *planned[i];
         auto now_row = rows.find(a.id);
-        const bool still = now_row == rows.end()
-                               ? !p.existed
-                               : p.existed && now_row->second == RowState{p.version, p.deleted};
-        if (still) {
-          const bool created = p.outcome.ok() && *p.outcome == core::UpsertOutcome::kCreated;
-          const bool updated = p.outcome.ok() && *p.outcome == core::UpsertOutcome::kUpdated;
-          if (created) InsertRow(s, a, p.doc);
-          if (updated && !UpdateRow(s, a, p.version, p.doc)) {
-            return Status::Internal("row of " + a.id + " moved inside the write transaction");
-          }
-          if (created || updated) {
-            WriteHistory(s, a, created ? "create" : "update", actor, time, p.doc);
-            rows[a.id] = RowState{a.version, false};
-          }
-          out.push_back(p.outcome);
+        const std::optional<RowState> as_now =
+            now_row == rows.end() ? std::nullopt : std::optional(now_row->second);
+        if (as_now == as_read) {
+          CUSTOS_RETURN_IF_ERROR(ApplyUpsert(s, a, step, time, actor));
+          out.push_back(step.outcome);
           continue;
         }
       }
-      // Not planned, or the row moved since it was read: decided here, on
-      // the row as it is now.
+      // Not planned, or the row moved since it was read: decided on the row
+      // as it is now.
       Status error;
       auto row = ReadRow(s, a.id, error);
       if (!error.ok()) return error;
-      if (!row) {
-        a.version = 1;
-        a.created_at = a.updated_at = time;
-        a.created_by = a.updated_by = actor;
-        std::string doc = Dump(a);
-        InsertRow(s, a, doc);
-        WriteHistory(s, a, "create", actor, time, doc);
-        rows[a.id] = RowState{a.version, false};
-        out.emplace_back(core::UpsertOutcome::kCreated);
-        continue;
-      }
-      auto& [current, deleted] = *row;
-      if (deleted) {
-        out.emplace_back(Status::Conflict("artifact " + a.id + " was deleted; not re-created"));
-        continue;
-      }
-      if (ContentOf(a) == ContentOf(current)) {
-        out.emplace_back(core::UpsertOutcome::kUnchanged);
-        continue;
-      }
-      a.version = current.version + 1;
-      a.created_at = current.created_at;
-      a.created_by = current.created_by;
-      a.updated_at = time;
-      a.updated_by = actor;
-      std::string doc = Dump(a);
-      if (!UpdateRow(s, a, current.version, doc)) {
-        return Status::Internal("row of " + a.id + " moved inside the write transaction");
-      }
-      WriteHistory(s, a, "update", actor, time, doc);
-      rows[a.id] = RowState{a.version, false};
-      out.emplace_back(core::UpsertOutcome::kUpdated);
+      UpsertStep step = DecideUpsert(a, row, time, actor);
+      CUSTOS_RETURN_IF_ERROR(ApplyUpsert(s, a, step, time, actor));
+      out.push_back(std::move(step.outcome));
     }
     return Status::Ok();
   });

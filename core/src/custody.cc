@@ -340,39 +340,18 @@ class CanonicalReader {
       if (s_[run] == '"') return true;
       if (pos_ >= s_.size()) return false;
       const char e = s_[pos_++];
-      switch (e) {
-        case '"':
-          out->push_back('"');
-          break;
-        case '\\':
-          out->push_back('\\');
-          break;
-        case 'b':
-          out->push_back('\b');
-          break;
-        case 'f':
-          out->push_back('\f');
-          break;
-        case 'n':
-          out->push_back('\n');
-          break;
-        case 'r':
-          out->push_back('\r');
-          break;
-        case 't':
-          out->push_back('\t');
-          break;
-        case 'u': {
-          if (pos_ + 4 > s_.size() || s_.compare(pos_, 2, "00") != 0) return false;
-          const int hi = Hex(s_[pos_ + 2]), lo = Hex(s_[pos_ + 3]);
-          if (hi < 0 || lo < 0) return false;
-          out->push_back(static_cast<char>(hi * 16 + lo));
-          pos_ += 4;
-          break;
-        }
-        default:
-          return false;
+      // The one-letter escapes and what they stand for.
+      static constexpr std::string_view kEscaped = "\"\\bfnrt", kMeaning = "\"\\\b\f\n\r\t";
+      if (const size_t k = kEscaped.find(e); k != std::string_view::npos) {
+        out->push_back(kMeaning[k]);
+        continue;
       }
+      // \u00xx, lowercase hex: the control characters without a letter.
+      if (e != 'u' || pos_ + 4 > s_.size() || s_.compare(pos_, 2, "00") != 0) return false;
+      const int hi = Hex(s_[pos_ + 2]), lo = Hex(s_[pos_ + 3]);
+      if (hi < 0 || lo < 0) return false;
+      out->push_back(static_cast<char>(hi * 16 + lo));
+      pos_ += 4;
     }
     return false;
   }

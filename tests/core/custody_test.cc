@@ -30,21 +30,10 @@ NoteSigner Signer() {
   return std::move(s).value();
 }
 
-TEST(CustodyEntryTest, SerialisesToExactCanonicalJson) {
-  auto json = CanonicalCustodyJson(Seizure());
-  ASSERT_TRUE(json.ok()) << json.status().ToString();
-  EXPECT_EQ(*json,
-            "{\"actor\":\"Carabinieri TPC\",\"artifact\":\"a-1\",\"documents\":[{\"media_type\":"
-            "\"application/pdf\",\"sha256\":\"" +
-                kDoc +
-                "\"}],\"event\":\"seizure\",\"location\":\"Port of Genoa\",\"notes\":\"Crate 7, "
-                "line 2\\n\\\"as found\\\"\",\"prev\":null,\"seq\":0,\"time\":\"2024-05-01T12:00:"
-                "00Z\",\"v\":1}");
-}
-
-TEST(CustodyEntryTest, DirectSerialiserEqualsGenericCanonicalJson) {
-  // CanonicalCustodyJson writes the members itself; it must give exactly
-  // CanonicalJson(CustodyEntryToJson(e)) for every shape of entry.
+// One entry of each shape CanonicalCustodyJson writes: documents or none,
+// prev null or a hash, record_sha256 or not, escapes and non-ASCII text,
+// the largest seq.
+std::vector<CustodyEntry> EntryShapes() {
   std::vector<CustodyEntry> entries;
   entries.push_back(Seizure());
   CustodyEntry full = Seizure();
@@ -62,6 +51,25 @@ TEST(CustodyEntryTest, DirectSerialiserEqualsGenericCanonicalJson) {
   odd.seq = 9007199254740991ull;  // 2^53 - 1, the largest accepted
   odd.prev = Sha256Hex("x");
   entries.push_back(odd);
+  return entries;
+}
+
+TEST(CustodyEntryTest, SerialisesToExactCanonicalJson) {
+  auto json = CanonicalCustodyJson(Seizure());
+  ASSERT_TRUE(json.ok()) << json.status().ToString();
+  EXPECT_EQ(*json,
+            "{\"actor\":\"Carabinieri TPC\",\"artifact\":\"a-1\",\"documents\":[{\"media_type\":"
+            "\"application/pdf\",\"sha256\":\"" +
+                kDoc +
+                "\"}],\"event\":\"seizure\",\"location\":\"Port of Genoa\",\"notes\":\"Crate 7, "
+                "line 2\\n\\\"as found\\\"\",\"prev\":null,\"seq\":0,\"time\":\"2024-05-01T12:00:"
+                "00Z\",\"v\":1}");
+}
+
+TEST(CustodyEntryTest, DirectSerialiserEqualsGenericCanonicalJson) {
+  // CanonicalCustodyJson writes the members itself; it must give exactly
+  // CanonicalJson(CustodyEntryToJson(e)) for every shape of entry.
+  const std::vector<CustodyEntry> entries = EntryShapes();
   for (size_t i = 0; i < entries.size(); ++i) {
     auto direct = CanonicalCustodyJson(entries[i]);
     ASSERT_TRUE(direct.ok()) << i << ": " << direct.status().ToString();
@@ -83,23 +91,10 @@ TEST(CustodyEntryTest, DirectSerialiserEqualsGenericCanonicalJson) {
 // the entry for every shape CanonicalCustodyJson writes, and nothing for
 // bytes that are not one entry's canonical JSON.
 TEST(CustodyEntryTest, ReadsEntriesFromTheirCanonicalJsonAndNothingElse) {
-  std::vector<CustodyEntry> entries;
-  entries.push_back(Seizure());
-  CustodyEntry full = Seizure();
-  full.seq = 41;
-  full.prev = Sha256Hex("previous");
-  full.event = CustodyEvent::kRepatriation;
-  full.record_sha256 = Sha256Hex("record");
-  full.documents.push_back({Sha256Hex("photo"), "image/jpeg"});
-  entries.push_back(full);
-  CustodyEntry odd = Seizure();
-  odd.documents.clear();
-  odd.actor = "Muse\u0301e \"du\" Louvre \\ \u00c9tat / \U0001F600";
-  odd.notes = "line one\nnext \"q\" \\ back / slash \u00e9\n\n";
-  odd.location = "Napoli";
-  odd.seq = 9007199254740991ull;
-  odd.prev = Sha256Hex("x");
-  entries.push_back(odd);
+  std::vector<CustodyEntry> entries = EntryShapes();
+  CustodyEntry trailing = entries.back();
+  trailing.notes = "line one\nnext \"q\" \\ back / slash \u00e9\n\n";
+  entries.push_back(trailing);
   for (size_t i = 0; i < entries.size(); ++i) {
     const std::string canonical = *CanonicalCustodyJson(entries[i]);
     auto back = CustodyEntryFromCanonicalJson(canonical);
