@@ -34,7 +34,9 @@ struct FacetCount {
 
 class FacetColumns {
  public:
-  // Reads the facet slot of every document of `db` (its current revision).
+  // Reads the facet slot of every document of `db` (its current revision),
+  // one shard: Xapian 1.4 hands a match spy the docid a document has in its
+  // own shard, so the columns are per shard, indexed by those.
   static std::shared_ptr<const FacetColumns> Build(const Xapian::Database& db) {
     auto c = std::shared_ptr<FacetColumns>(new FacetColumns());
     c->uuid_ = db.get_uuid();

@@ -47,10 +47,10 @@ core::Status Errno(const std::string& what) {
 }
 }  // namespace
 
-core::Status WriteCurrent(const fs::path& root, const std::string& gen) {
-  const fs::path tmp = root / "CURRENT.tmp";
-  const fs::path cur = root / kCurrentFile;
-  const std::string body = gen + "\n";
+core::Status WriteFileDurably(const fs::path& dir, const std::string& name,
+                              const std::string& body) {
+  const fs::path tmp = dir / (name + ".tmp");
+  const fs::path dest = dir / name;
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Errno("open " + tmp.string());
   bool ok = ::write(fd, body.data(), body.size()) == static_cast<ssize_t>(body.size()) &&
@@ -61,13 +61,17 @@ core::Status WriteCurrent(const fs::path& root, const std::string& gen) {
     errno = saved;
     return Errno("write " + tmp.string());
   }
-  if (::rename(tmp.c_str(), cur.c_str()) != 0) return Errno("rename to " + cur.string());
-  int dfd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (::rename(tmp.c_str(), dest.c_str()) != 0) return Errno("rename to " + dest.string());
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     ::fsync(dfd);
     ::close(dfd);
   }
   return core::Status::Ok();
+}
+
+core::Status WriteCurrent(const fs::path& root, const std::string& gen) {
+  return WriteFileDurably(root, kCurrentFile, gen + "\n");
 }
 
 std::string Next(const fs::path& root) {

@@ -15,6 +15,11 @@ inline constexpr char kCurrentFile[] = "CURRENT";
 // Corruption when it does not name a generation.
 core::Result<std::string> ReadCurrent(const std::filesystem::path& root);
 
+// Writes dir/name as a whole: dir/name.tmp, fsynced, renamed over dir/name,
+// then the directory fsynced. Readers see the old file or the new one.
+core::Status WriteFileDurably(const std::filesystem::path& dir, const std::string& name,
+                              const std::string& body);
+
 // Makes `gen` the live generation: writes CURRENT.tmp, fsyncs it, renames it
 // over CURRENT and fsyncs the directory.
 core::Status WriteCurrent(const std::filesystem::path& root, const std::string& gen);

@@ -20,7 +20,7 @@ class Evaluator {
         words_(static_cast<size_t>(last) / 64 + 1),
         terms_(terms),
         uuid_(db.get_uuid()),
-        rev_(db.get_revision()) {}
+        rev_{db.get_revision()} {}
 
   std::shared_ptr<const MatchBitmap> Eval(const Xapian::Query& q) {
     using Q = Xapian::Query;
@@ -86,7 +86,7 @@ class Evaluator {
   const size_t words_;
   RevisionCache<MatchBitmap>* const terms_;
   const std::string uuid_;
-  const Xapian::rev rev_;
+  const shards::Revision rev_;  // one shard
 };
 
 }  // namespace

@@ -36,7 +36,7 @@ using MatchBitmap = std::vector<uint64_t>;
 bool BitmapEvaluable(const Xapian::Query& q);
 
 // The total and facet counts of the matches of `q` (BitmapEvaluable) on db,
-// whose revision `columns` must be of. `terms` (may be null) keeps the
+// one shard, whose current revision `columns` must be of. `terms` (may be null) keeps the
 // bitmaps of frequent terms of the revision. May throw Xapian::Error.
 std::shared_ptr<const FacetCount> CountByBitmap(const Xapian::Database& db, const Xapian::Query& q,
                                                 const FacetColumns& columns,

@@ -1,5 +1,5 @@
 // RevisionCache: a small LRU map of values derived from one revision of the
-// index (a database uuid and revision), shared by the readers. Search keeps
+// index (a database uuid and revision: shards.h), shared by the readers. Search keeps
 // two: the exact total and facet counts of recent queries (a common query
 // repeated, the query mix being Zipf-like, does not walk its tens of
 // thousands of matches again: what Elasticsearch's shard request cache does
@@ -25,6 +25,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "shards.h"
+
 namespace custos::indexer {
 
 template <typename V>
@@ -41,7 +43,8 @@ class RevisionCache {
 
   // The value of `key` computed on revision `rev` of database `uuid`, or
   // null.
-  std::shared_ptr<const V> Get(const std::string& uuid, Xapian::rev rev, const std::string& key) {
+  std::shared_ptr<const V> Get(const std::string& uuid, const shards::Revision& rev,
+                               const std::string& key) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = uuid == uuid_ && rev == rev_ ? index_.find(key) : index_.end();
     if (it == index_.end()) {
@@ -55,11 +58,11 @@ class RevisionCache {
 
   // Stores `value` for `key` on revision `rev` of `uuid`, evicting the least
   // recently used entry when full.
-  void Put(const std::string& uuid, Xapian::rev rev, const std::string& key,
+  void Put(const std::string& uuid, const shards::Revision& rev, const std::string& key,
            std::shared_ptr<const V> value) {
     if (capacity_ == 0) return;
     std::lock_guard<std::mutex> lock(mu_);
-    if (uuid == uuid_ && rev < rev_) return;  // a reader not yet reopened
+    if (uuid == uuid_ && shards::Earlier(rev, rev_)) return;  // a reader not yet reopened
     if (uuid != uuid_ || rev != rev_) {
       lru_.clear();
       index_.clear();
@@ -89,7 +92,7 @@ class RevisionCache {
   const size_t capacity_;
   mutable std::mutex mu_;
   std::string uuid_;  // the database and revision the entries belong to
-  Xapian::rev rev_ = 0;
+  shards::Revision rev_;
   List lru_;
   std::unordered_map<std::string, typename List::iterator> index_;
   int64_t hits_ = 0;

@@ -445,22 +445,13 @@ std::string CountKey(const Xapian::Query& filtered, bool include_restricted) {
   }
 }
 
-// Exact total and facet counts of every match of `filtered`. When a good
-// share of the index matches (`estimate` is the ranked pass's estimate) and
-// the query is boolean, through bitmaps (match_bitmap.h); otherwise a
+// Exact total and facet counts of every match of `filtered` in one shard: a
 // boolean pass of the matcher (BoolWeight: no BM25 per document, docid
-// order) in which a spy sees every match.
-std::shared_ptr<const FacetCount> CountMatches(const Xapian::Database& db,
-                                               const Xapian::Query& filtered,
-                                               Xapian::doccount estimate,
-                                               const FacetColumns* columns,
-                                               const SearchCaches& caches) {
-  const bool fresh_columns = columns != nullptr && columns->uuid() == db.get_uuid() &&
-                             columns->revision() == db.get_revision();
-  if (caches.count_by_bitmap && fresh_columns && estimate * kBitmapShare >= db.get_doccount() &&
-      BitmapEvaluable(filtered)) {
-    return CountByBitmap(db, filtered, *columns, caches.term_bitmaps);
-  }
+// order) in which a spy sees every match. `columns` (may be null) are the
+// shard's at its current revision.
+std::shared_ptr<const FacetCount> CountByMatcher(const Xapian::Database& db,
+                                                 const Xapian::Query& filtered,
+                                                 const FacetColumns* columns) {
   Xapian::Enquire count(db);
   count.set_query(filtered);
   count.set_weighting_scheme(Xapian::BoolWeight());
@@ -472,10 +463,42 @@ std::shared_ptr<const FacetCount> CountMatches(const Xapian::Database& db,
     out->total = spy.Seen();
     out->facets = spy.Results();
   };
-  if (fresh_columns) {
+  if (columns != nullptr) {
     count_with(ColumnFacetSpy(*columns));
   } else {
     count_with(FacetSpy());
+  }
+  return out;
+}
+
+// Exact total and facet counts of every match of `filtered`, shard by shard
+// (the counts of shards add up). When a good share of the index matches
+// (`estimate` is the ranked pass's estimate) and the query is boolean,
+// through bitmaps (match_bitmap.h); otherwise by the matcher.
+std::shared_ptr<const FacetCount> CountMatches(
+    const shards::Snapshot& snap, const shards::Revision& revision, const Xapian::Query& filtered,
+    Xapian::doccount estimate, const SnapshotColumns* columns, const SearchCaches& caches) {
+  const bool fresh_columns = columns != nullptr && columns->revision == revision &&
+                             columns->uuid == snap.db.get_uuid() &&
+                             columns->shards.size() == snap.shards.size();
+  const bool by_bitmap = caches.count_by_bitmap && fresh_columns &&
+                         estimate * kBitmapShare >= snap.db.get_doccount() &&
+                         BitmapEvaluable(filtered);
+  auto out = std::make_shared<FacetCount>();
+  for (size_t k = 0; k < snap.shards.size(); ++k) {
+    const FacetColumns* shard_columns = fresh_columns ? columns->shards[k].get() : nullptr;
+    RevisionCache<MatchBitmap>* bitmaps =
+        caches.term_bitmaps != nullptr && k < caches.term_bitmaps->size()
+            ? (*caches.term_bitmaps)[k].get()
+            : nullptr;
+    const std::shared_ptr<const FacetCount> part =
+        by_bitmap ? CountByBitmap(snap.shards[k], filtered, *shard_columns, bitmaps)
+                  : CountByMatcher(snap.shards[k], filtered, shard_columns);
+    out->total += part->total;
+    for (const auto& [facet, values] : part->facets) {
+      auto& into = out->facets[facet];
+      for (const auto& [value, n] : values) into[value] += n;
+    }
   }
   return out;
 }
@@ -515,10 +538,11 @@ core::Status ValidateQuery(const SearchQuery& q) {
   return Status::Ok();
 }
 
-core::Result<core::SearchResults> RunSearch(const Xapian::Database& db, const SearchQuery& q,
-                                            const FacetColumns* columns,
+core::Result<core::SearchResults> RunSearch(const shards::Snapshot& snap, const SearchQuery& q,
+                                            const SnapshotColumns* columns,
                                             const SearchCaches& caches) {
   CUSTOS_RETURN_IF_ERROR(ValidateQuery(q));
+  const Xapian::Database& db = snap.db;
   const Xapian::Stem stem = schema::StemmerFor(q.language);
   Xapian::QueryParser qp;
   ConfigureParser(qp, db, stem, q.match_any);
@@ -573,11 +597,14 @@ core::Result<core::SearchResults> RunSearch(const Xapian::Database& db, const Se
     const std::string key =
         caches.counts != nullptr ? CountKey(filtered, q.include_restricted) : "";
     std::shared_ptr<const FacetCount> counted;
-    if (!key.empty()) counted = caches.counts->Get(db.get_uuid(), db.get_revision(), key);
+    shards::Revision revision;
+    if (!key.empty() || columns != nullptr) revision = snap.revision();
+    if (!key.empty()) counted = caches.counts->Get(db.get_uuid(), revision, key);
     if (!counted) {
-      counted = CountMatches(db, filtered, mset.get_matches_estimated(), columns, caches);
+      counted =
+          CountMatches(snap, revision, filtered, mset.get_matches_estimated(), columns, caches);
       if (!key.empty() && counted->total >= caches.counts_min_total) {
-        caches.counts->Put(db.get_uuid(), db.get_revision(), key, counted);
+        caches.counts->Put(db.get_uuid(), revision, key, counted);
       }
     }
     out.total = counted->total;
@@ -665,11 +692,14 @@ core::Result<std::vector<core::SearchHit>> RunSimilar(const Xapian::Database& db
     return Status::NotFound("no indexed artifact " + std::string(id));
   }
 
+  // The terms that best tell this record apart. USE_EXACT_TERMFREQ: over
+  // several shards Xapian otherwise estimates term frequencies, and on a
+  // small index the estimates leave few terms with a positive weight.
   Xapian::Enquire enquire(db);
   Xapian::RSet rset;
   rset.add_document(did);
   WordsOnly decider;
-  Xapian::ESet eset = enquire.get_eset(24, rset, &decider);
+  Xapian::ESet eset = enquire.get_eset(24, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
   std::vector<std::string> terms;
   for (auto it = eset.begin(); it != eset.end(); ++it) terms.push_back(*it);
   if (terms.empty()) return std::vector<core::SearchHit>{};

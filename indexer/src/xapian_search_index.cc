@@ -16,12 +16,14 @@
 #include <unordered_map>
 #include <vector>
 
+#include "custos/core/thread.h"
 #include "facet_columns.h"
 #include "generations.h"
 #include "match_bitmap.h"
 #include "revision_cache.h"
 #include "schema.h"
 #include "search.h"
+#include "shards.h"
 #include "xapian_status.h"
 
 namespace custos::indexer {
@@ -40,22 +42,16 @@ constexpr size_t kMaxIdleReaders = 32;
 constexpr size_t kTermBitmaps = 256;
 // Facet columns are rebuilt for a new revision at most this often.
 constexpr auto kColumnsRebuildEvery = std::chrono::seconds(2);
-// Documents of a batch are built (text analysis, document data) this many at
-// a time, one chunk ahead of the writer on another thread: building is about
-// a fifth of the CPU of indexing a record, and Xapian's writer is
-// single-threaded.
-constexpr size_t kBuildChunk = 256;
 
-// Creates an empty generation database (if missing) with the schema stamp.
-Status CreateGeneration(const fs::path& path) {
+// Creates an empty generation of `n` shards (if missing), each stamped with
+// the schema.
+Status CreateGeneration(const fs::path& path, int n) {
   try {
-    Xapian::WritableDatabase w(path.string(), Xapian::DB_CREATE_OR_OPEN);
-    if (w.get_metadata(schema::kMetaSchema).empty()) {
-      w.set_metadata(schema::kMetaSchema, std::string(schema::kSchemaVersion));
-      w.commit();
-    }
-    w.close();
-    return Status::Ok();
+    return shards::Create(path, n, [](Xapian::WritableDatabase& w) {
+      if (w.get_metadata(schema::kMetaSchema).empty()) {
+        w.set_metadata(schema::kMetaSchema, std::string(schema::kSchemaVersion));
+      }
+    });
   } catch (const Xapian::Error& e) {
     return FromXapian(e, "creating index " + path.string());
   }
@@ -79,11 +75,87 @@ int64_t ParseSeq(const std::string& s) {
   }
 }
 
+// What the index has applied: what its least advanced shard has (shards.h).
+template <typename Db>
+Result<int64_t> AppliedSeq(const std::vector<Db>& dbs) {
+  int64_t applied = -1;
+  for (const auto& db : dbs) {
+    const int64_t seq = ParseSeq(db.get_metadata(schema::kMetaLastSeq));
+    if (seq < 0) return Status::Corruption("index metadata custos:last_seq is not a number");
+    applied = applied < 0 ? seq : std::min(applied, seq);
+  }
+  return std::max<int64_t>(applied, 0);
+}
+
+// Net change of the spelling frequencies in a batch, applied once per word
+// at its end: the batch's records share most of their words, and each
+// add_spelling call is a lookup in Xapian's std::map of pending changes
+// (and, for the first in a commit, in the spelling table).
+using SpellingDelta = std::unordered_map<std::string, int64_t>;
+
+// Takes away the spelling words an indexed public record contributed.
+void RemoveSpellingOf(Xapian::WritableDatabase& w, const std::string& id_term,
+                      SpellingDelta& delta) {
+  Xapian::PostingIterator p = w.postlist_begin(id_term);
+  if (p == w.postlist_end(id_term)) return;
+  Xapian::Document old = w.get_document(*p);
+  Xapian::TermIterator t = old.termlist_begin();
+  const std::string public_term = std::string(schema::kVisibility) + "public";
+  t.skip_to(public_term);
+  if (t == old.termlist_end() || *t != public_term) return;
+  for (auto& word : schema::SpellingWords(old)) --delta[std::move(word)];
+}
+
+// One shard's part of a batch.
+struct ShardWork {
+  std::vector<const std::string*> deletes;
+  std::vector<const core::IndexedArtifact*> upserts;
+};
+
+// Writes one shard's part of `batch` in one transaction that also records
+// the batch's seq, building each document on this thread (text analysis is
+// about a fifth of the CPU of indexing a record). Shards run this side by
+// side, on threads of their own. On an error the transaction is left open:
+// the caller closes the writer, which cancels it.
+Status ApplyShard(Xapian::WritableDatabase& w, const ShardWork& work, int64_t last_seq) {
+  try {
+    const int64_t stored = ParseSeq(w.get_metadata(schema::kMetaLastSeq));
+    w.begin_transaction(true);
+    SpellingDelta spelling;
+    for (const std::string* id : work.deletes) {
+      const std::string term = schema::IdTerm(*id);
+      RemoveSpellingOf(w, term, spelling);
+      w.delete_document(term);
+    }
+    Xapian::TermGenerator tg;  // one per thread: a TermGenerator is not thread-safe
+    for (const core::IndexedArtifact* up : work.upserts) {
+      schema::BuiltDocument built = schema::BuildDocument(*up, tg);
+      const std::string term = schema::IdTerm(up->artifact.id);
+      RemoveSpellingOf(w, term, spelling);
+      if (built.is_public) {
+        for (auto& word : schema::SpellingWords(built.doc)) ++spelling[std::move(word)];
+      }
+      w.replace_document(term, built.doc);
+    }
+    for (const auto& [word, d] : spelling) {
+      if (d > 0) w.add_spelling(word, static_cast<Xapian::termcount>(d));
+      if (d < 0) w.remove_spelling(word, static_cast<Xapian::termcount>(-d));
+    }
+    if (last_seq > stored) w.set_metadata(schema::kMetaLastSeq, std::to_string(last_seq));
+    w.commit_transaction();
+    return Status::Ok();
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e, "indexing");
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("indexing: ") + e.what());
+  }
+}
+
 }  // namespace
 
 struct XapianSearchIndex::Impl {
   struct Reader {
-    Xapian::Database db;
+    shards::Snapshot snap;
     std::string gen;
     uint64_t epoch = 0;
     std::chrono::steady_clock::time_point checked;
@@ -108,17 +180,17 @@ struct XapianSearchIndex::Impl {
 
   fs::path root;
   std::optional<std::string> pinned;  // OpenGeneration: never follows CURRENT
+  int new_shards = 2;                 // of a generation created here
 
   // CURRENT cache.
   mutable std::mutex gen_mu;
   mutable generations::Stamp gen_stamp;
   mutable std::string gen_name;
 
-  // Writer.
+  // Writers: one per shard of writer_gen (none when closed).
   std::mutex writer_mu;
-  std::optional<Xapian::WritableDatabase> writer;
+  std::vector<Xapian::WritableDatabase> writers;
   std::string writer_gen;
-  Xapian::TermGenerator tg;
   std::atomic<uint64_t> epoch{1};  // bumped after each commit by this process
 
   // Reader pool.
@@ -130,11 +202,18 @@ struct XapianSearchIndex::Impl {
   std::unique_ptr<RevisionCache<FacetCount>> facet_cache;
   int64_t facet_cache_min_matches = 0;
   bool count_by_bitmap = true;
-  RevisionCache<MatchBitmap> term_bitmaps{kTermBitmaps};
+  // One cache of term bitmaps per shard (a shard's docids index them).
+  std::vector<std::unique_ptr<RevisionCache<MatchBitmap>>> term_bitmaps = [] {
+    std::vector<std::unique_ptr<RevisionCache<MatchBitmap>>> v;
+    for (int k = 0; k < shards::kMaxShards; ++k) {
+      v.push_back(std::make_unique<RevisionCache<MatchBitmap>>(kTermBitmaps));
+    }
+    return v;
+  }();
 
   // Facet columns of the latest revision searched (facet_columns.h).
   mutable std::mutex columns_mu;
-  mutable std::shared_ptr<const FacetColumns> columns;
+  mutable std::shared_ptr<const SnapshotColumns> columns;
   mutable std::chrono::steady_clock::time_point columns_built{};
   mutable bool columns_building = false;
 
@@ -143,21 +222,37 @@ struct XapianSearchIndex::Impl {
   // kColumnsRebuildEvery ago. While the index is written, every commit is a
   // new revision: in between rebuilds searches count facets by reading
   // values per match, exact as well, only slower.
-  std::shared_ptr<const FacetColumns> ColumnsFor(const Xapian::Database& db) const {
-    const std::string uuid = db.get_uuid();
-    const Xapian::rev rev = db.get_revision();
+  std::shared_ptr<const SnapshotColumns> ColumnsFor(const shards::Snapshot& snap) const {
+    const std::string uuid = snap.db.get_uuid();
+    const shards::Revision rev = snap.revision();
     const auto now = std::chrono::steady_clock::now();
+    std::shared_ptr<const SnapshotColumns> previous;
     {
       std::lock_guard<std::mutex> lock(columns_mu);
-      if (columns && columns->uuid() == uuid && columns->revision() == rev) return columns;
+      if (columns && columns->uuid == uuid && columns->revision == rev) return columns;
       if (columns_building || (columns && now - columns_built < kColumnsRebuildEvery)) {
         return nullptr;
       }
       columns_building = true;
+      previous = columns;
     }
-    std::shared_ptr<const FacetColumns> built;
+    std::shared_ptr<const SnapshotColumns> built;
     try {
-      built = FacetColumns::Build(db);
+      auto next = std::make_shared<SnapshotColumns>();
+      next->uuid = uuid;
+      next->revision = rev;
+      for (size_t k = 0; k < snap.shards.size(); ++k) {
+        // A shard no commit has touched since keeps its columns.
+        const Xapian::Database& shard = snap.shards[k];
+        if (previous && k < previous->shards.size() &&
+            previous->shards[k]->uuid() == shard.get_uuid() &&
+            previous->shards[k]->revision() == rev[k]) {
+          next->shards.push_back(previous->shards[k]);
+        } else {
+          next->shards.push_back(FacetColumns::Build(shard));
+        }
+      }
+      built = std::move(next);
     } catch (...) {
       std::lock_guard<std::mutex> lock(columns_mu);
       columns_building = false;
@@ -200,9 +295,10 @@ struct XapianSearchIndex::Impl {
     for (int attempt = 0;; ++attempt) {
       try {
         if (!r || r->gen != gen) {
-          r = std::make_unique<Reader>(Reader{Xapian::Database(PathOf(gen).string()), gen, e, now});
+          CUSTOS_ASSIGN_OR_RETURN(std::vector<fs::path> paths, shards::Paths(PathOf(gen)));
+          r = std::make_unique<Reader>(Reader{shards::Snapshot::Open(paths), gen, e, now});
         } else if (r->epoch != e || now - r->checked >= kReaderRecheck) {
-          r->db.reopen();
+          r->snap.db.reopen();
           r->epoch = e;
           r->checked = now;
         }
@@ -222,14 +318,14 @@ struct XapianSearchIndex::Impl {
     if (idle.size() < kMaxIdleReaders) idle.push_back(std::move(r));
   }
 
-  // Runs f(db) on a leased reader, retrying when a writer has recycled the
-  // revision the reader was on.
+  // Runs f(snapshot) on a leased reader, retrying when a writer has recycled
+  // the revision the reader was on.
   template <typename T, typename F>
   Result<T> WithReader(F&& f, const char* what) const {
     for (int attempt = 0;; ++attempt) {
       CUSTOS_ASSIGN_OR_RETURN(Lease lease, Acquire());
       try {
-        return f(lease->db);
+        return f(lease->snap);
       } catch (const Xapian::DatabaseModifiedError& e) {
         lease.Drop();
         if (attempt >= 5) return FromXapian(e, what);
@@ -242,147 +338,83 @@ struct XapianSearchIndex::Impl {
     }
   }
 
-  // Opens (or moves) the writer onto the live generation. writer_mu held.
+  // Closes the writers (cancelling an open transaction). writer_mu held.
+  void CloseWriters() {
+    for (auto& w : writers) {
+      try {
+        w.close();
+      } catch (const Xapian::Error&) {
+        // Nothing uncommitted is lost: batches commit as a whole.
+      }
+    }
+    writers.clear();
+  }
+
+  // Opens (or moves) the writers onto the live generation. writer_mu held.
   Status EnsureWriter() {
     CUSTOS_ASSIGN_OR_RETURN(std::string gen, CurrentGen());
-    if (writer && writer_gen == gen) return Status::Ok();
+    if (!writers.empty() && writer_gen == gen) return Status::Ok();
+    CloseWriters();
+    CUSTOS_ASSIGN_OR_RETURN(std::vector<fs::path> paths, shards::Paths(PathOf(gen)));
     try {
-      if (writer) {
-        writer->close();
-        writer.reset();
+      for (const auto& path : paths) {
+        Xapian::WritableDatabase& w =
+            writers.emplace_back(path.string(), Xapian::DB_CREATE_OR_OPEN);
+        std::string stored = w.get_metadata(schema::kMetaSchema);
+        if (stored.empty() && w.get_doccount() == 0) {
+          w.set_metadata(schema::kMetaSchema, std::string(schema::kSchemaVersion));
+          w.commit();
+          stored = schema::kSchemaVersion;
+        }
+        Status s = CheckSchema(stored, path);
+        if (!s.ok()) {
+          CloseWriters();
+          return s;
+        }
       }
-      writer.emplace(PathOf(gen).string(), Xapian::DB_CREATE_OR_OPEN);
       writer_gen = gen;
-      std::string stored = writer->get_metadata(schema::kMetaSchema);
-      if (stored.empty() && writer->get_doccount() == 0) {
-        writer->set_metadata(schema::kMetaSchema, std::string(schema::kSchemaVersion));
-        writer->commit();
-        stored = schema::kSchemaVersion;
-      }
-      Status s = CheckSchema(stored, PathOf(gen));
-      if (!s.ok()) {
-        writer->close();
-        writer.reset();
-      }
-      return s;
+      return Status::Ok();
     } catch (const Xapian::Error& e) {
-      writer.reset();
+      CloseWriters();
       return FromXapian(e, "opening index for writing " + PathOf(gen).string());
     }
   }
 
-  // A document as written, with the words it adds to the spelling data
-  // (public records only).
-  struct Built {
-    schema::BuiltDocument built;
-    std::vector<std::string> spelling;
-  };
-
-  // Builds the documents of ups[begin, end). Thread-safe with distinct `tg`s.
-  static std::vector<Built> BuildRange(const std::vector<core::IndexedArtifact>& ups, size_t begin,
-                                       size_t end, Xapian::TermGenerator& tg) {
-    std::vector<Built> out;
-    out.reserve(end - begin);
-    for (size_t i = begin; i < end; ++i) {
-      Built b{schema::BuildDocument(ups[i], tg), {}};
-      if (b.built.is_public) b.spelling = schema::SpellingWords(b.built.doc);
-      out.push_back(std::move(b));
-    }
-    return out;
-  }
-
-  // Net change of the spelling frequencies in a batch, applied once per word
-  // at its end: the batch's records share most of their words, and each
-  // add_spelling call is a lookup in Xapian's std::map of pending changes
-  // (and, for the first in a commit, in the spelling table).
-  using SpellingDelta = std::unordered_map<std::string, int64_t>;
-
-  // Takes away the spelling words an indexed public record contributed.
-  void RemoveSpellingOf(const std::string& id_term, SpellingDelta& delta) {
-    Xapian::PostingIterator p = writer->postlist_begin(id_term);
-    if (p == writer->postlist_end(id_term)) return;
-    Xapian::Document old = writer->get_document(*p);
-    Xapian::TermIterator t = old.termlist_begin();
-    const std::string public_term = std::string(schema::kVisibility) + "public";
-    t.skip_to(public_term);
-    if (t == old.termlist_end() || *t != public_term) return;
-    for (auto& w : schema::SpellingWords(old)) --delta[std::move(w)];
-  }
-
-  void ApplySpelling(const SpellingDelta& delta) {
-    for (const auto& [word, d] : delta) {
-      if (d > 0) writer->add_spelling(word, static_cast<Xapian::termcount>(d));
-      if (d < 0) writer->remove_spelling(word, static_cast<Xapian::termcount>(-d));
-    }
-  }
-
+  // Applies a batch: each shard's part in the shard's own transaction, the
+  // shards side by side on threads of their own (shards.h).
   Status Apply(const core::IndexBatch& batch) {
     std::lock_guard<std::mutex> lock(writer_mu);
     CUSTOS_RETURN_IF_ERROR(EnsureWriter());
-    bool in_txn = false;
-    try {
-      const int64_t stored = ParseSeq(writer->get_metadata(schema::kMetaLastSeq));
-      writer->begin_transaction(true);
-      in_txn = true;
-      SpellingDelta spelling;
-      for (const auto& id : batch.deletes) {
-        const std::string term = schema::IdTerm(id);
-        RemoveSpellingOf(term, spelling);
-        writer->delete_document(term);
+    const int n = static_cast<int>(writers.size());
+    std::vector<ShardWork> work(writers.size());
+    for (const auto& id : batch.deletes) work[shards::ShardOf(id, n)].deletes.push_back(&id);
+    for (const auto& up : batch.upserts) {
+      work[shards::ShardOf(up.artifact.id, n)].upserts.push_back(&up);
+    }
+    std::vector<Status> results(writers.size());
+    std::vector<std::future<void>> helpers;
+    for (int k = 1; k < n; ++k) {
+      auto run = [this, &work, &results, &batch, k] {
+        results[k] = ApplyShard(writers[k], work[k], batch.last_seq);
+      };
+      try {
+        helpers.push_back(std::async(std::launch::async, [run, k] {
+          core::NameThisThread("index-shard-" + std::to_string(k));
+          run();
+        }));
+      } catch (const std::system_error&) {
+        run();  // no thread to be had: on this one
       }
-      const std::vector<core::IndexedArtifact>& ups = batch.upserts;
-      auto chunk_end = [&](size_t begin) { return std::min(begin + kBuildChunk, ups.size()); };
-      std::vector<Built> chunk = BuildRange(ups, 0, chunk_end(0), tg);
-      for (size_t begin = 0; begin < ups.size(); begin = chunk_end(begin)) {
-        // The next chunk is built on another thread while this one is
-        // written (a future from std::async joins when it goes out of scope,
-        // also when writing throws).
-        std::future<std::vector<Built>> ahead;
-        const size_t next = chunk_end(begin);
-        if (next < ups.size()) {
-          try {
-            ahead = std::async(std::launch::async, [&ups, next, end = chunk_end(next)] {
-              Xapian::TermGenerator own;  // a TermGenerator is not thread-safe
-              return BuildRange(ups, next, end, own);
-            });
-          } catch (const std::system_error&) {
-            // No thread to be had: built below, on this one.
-          }
-        }
-        for (size_t i = begin; i < next; ++i) {
-          Built& b = chunk[i - begin];
-          const std::string term = schema::IdTerm(ups[i].artifact.id);
-          RemoveSpellingOf(term, spelling);
-          for (auto& w : b.spelling) ++spelling[std::move(w)];
-          writer->replace_document(term, b.built.doc);
-        }
-        chunk = ahead.valid() ? ahead.get() : BuildRange(ups, next, chunk_end(next), tg);
+    }
+    results[0] = ApplyShard(writers[0], work[0], batch.last_seq);
+    for (auto& h : helpers) h.get();
+    for (const Status& s : results) {
+      if (!s.ok()) {
+        // Shards that committed keep the batch; the follower applies it again
+        // from the smallest seq. Closing cancels the others' transactions.
+        CloseWriters();
+        return s;
       }
-      ApplySpelling(spelling);
-      if (batch.last_seq > stored) {
-        writer->set_metadata(schema::kMetaLastSeq, std::to_string(batch.last_seq));
-      }
-      writer->commit_transaction();
-      in_txn = false;
-    } catch (const Xapian::Error& e) {
-      Status s = FromXapian(e, "indexing");
-      if (in_txn) {
-        try {
-          writer->cancel_transaction();
-        } catch (const Xapian::Error&) {
-          writer.reset();  // reopened on the next batch
-        }
-      }
-      return s;
-    } catch (const std::exception& e) {
-      if (in_txn) {
-        try {
-          writer->cancel_transaction();
-        } catch (const Xapian::Error&) {
-          writer.reset();
-        }
-      }
-      return Status::Internal(std::string("indexing: ") + e.what());
     }
     epoch.fetch_add(1, std::memory_order_acq_rel);
     return Status::Ok();
@@ -392,20 +424,38 @@ struct XapianSearchIndex::Impl {
 XapianSearchIndex::XapianSearchIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 XapianSearchIndex::~XapianSearchIndex() { CloseWriter(); }
 
-Result<XapianSearchIndexOptions> XapianSearchIndexOptions::FromEnvironment() {
-  XapianSearchIndexOptions o;
-  const char* env = std::getenv("CUSTOS_SEARCH_CACHE");
-  if (env == nullptr) return o;
+namespace {
+
+// The whole number in environment variable `name` within [lo, hi], or
+// `fallback` when it is unset.
+Result<size_t> NumberFromEnvironment(const char* name, size_t fallback, size_t lo, size_t hi,
+                                     const std::string& meaning) {
+  const char* env = std::getenv(name);
+  if (env == nullptr) return fallback;
   const std::string_view text(env);
   size_t n = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-    return Status::InvalidArgument("CUSTOS_SEARCH_CACHE=" + std::string(text) +
-                                   ": expected a whole number of cached facet counts "
-                                   "(0 turns the cache off; unset for the default, " +
-                                   std::to_string(o.facet_cache_entries) + ")");
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || n < lo || n > hi) {
+    return Status::InvalidArgument(std::string(name) + "=" + std::string(text) + ": expected " +
+                                   meaning + " from " + std::to_string(lo) + " to " +
+                                   std::to_string(hi) + " (unset for the default, " +
+                                   std::to_string(fallback) + ")");
   }
-  o.facet_cache_entries = n;
+  return n;
+}
+
+}  // namespace
+
+Result<XapianSearchIndexOptions> XapianSearchIndexOptions::FromEnvironment() {
+  XapianSearchIndexOptions o;
+  CUSTOS_ASSIGN_OR_RETURN(
+      o.facet_cache_entries,
+      NumberFromEnvironment("CUSTOS_SEARCH_CACHE", o.facet_cache_entries, 0, 1 << 20,
+                            "a number of cached facet counts (0 turns the cache off)"));
+  CUSTOS_ASSIGN_OR_RETURN(
+      const size_t n, NumberFromEnvironment("CUSTOS_INDEX_SHARDS", o.shards, 1, shards::kMaxShards,
+                                            "a number of index shards"));
+  o.shards = static_cast<int>(n);
   return o;
 }
 
@@ -428,19 +478,22 @@ Result<std::unique_ptr<XapianSearchIndex>> XapianSearchIndex::Open(
     impl->facet_cache_min_matches = options.facet_cache_min_matches;
   }
   impl->count_by_bitmap = options.count_by_bitmap;
+  impl->new_shards = options.shards;
   Result<std::string> cur = generations::ReadCurrent(impl->root);
   if (!cur.ok() && cur.status().code() != core::StatusCode::kNotFound) return cur.status();
   if (!cur.ok()) {
     const std::string first = generations::Next(impl->root);
-    CUSTOS_RETURN_IF_ERROR(CreateGeneration(impl->root / first));
+    CUSTOS_RETURN_IF_ERROR(CreateGeneration(impl->root / first, impl->new_shards));
     CUSTOS_RETURN_IF_ERROR(generations::WriteCurrent(impl->root, first));
   }
   std::unique_ptr<XapianSearchIndex> index(new XapianSearchIndex(std::move(impl)));
   // Fail early on an unreadable or incompatible database.
   Result<bool> ok = index->impl_->WithReader<bool>(
-      [&](Xapian::Database& db) -> Result<bool> {
-        Status s = CheckSchema(db.get_metadata(schema::kMetaSchema), dir);
-        if (!s.ok()) return s;
+      [&](shards::Snapshot& snap) -> Result<bool> {
+        for (const auto& shard : snap.shards) {
+          Status s = CheckSchema(shard.get_metadata(schema::kMetaSchema), dir);
+          if (!s.ok()) return s;
+        }
         return true;
       },
       "opening index");
@@ -450,6 +503,8 @@ Result<std::unique_ptr<XapianSearchIndex>> XapianSearchIndex::Open(
 
 Result<std::unique_ptr<XapianSearchIndex>> XapianSearchIndex::OpenGeneration(
     const std::string& dir, const std::string& generation) {
+  CUSTOS_ASSIGN_OR_RETURN(XapianSearchIndexOptions options,
+                          XapianSearchIndexOptions::FromEnvironment());
   if (generations::Number(generation) < 0) {
     return Status::InvalidArgument("not a generation name: " + generation);
   }
@@ -459,7 +514,8 @@ Result<std::unique_ptr<XapianSearchIndex>> XapianSearchIndex::OpenGeneration(
   auto impl = std::make_unique<Impl>();
   impl->root = dir;
   impl->pinned = generation;
-  CUSTOS_RETURN_IF_ERROR(CreateGeneration(impl->root / generation));
+  impl->new_shards = options.shards;
+  CUSTOS_RETURN_IF_ERROR(CreateGeneration(impl->root / generation, impl->new_shards));
   return std::unique_ptr<XapianSearchIndex>(new XapianSearchIndex(std::move(impl)));
 }
 
@@ -467,40 +523,33 @@ Status XapianSearchIndex::ApplyBatch(const core::IndexBatch& batch) { return imp
 
 Result<int64_t> XapianSearchIndex::LastAppliedSeq() const {
   {
-    // The writer, when open on the live generation, is the freshest view.
+    // The writers, when open on the live generation, are the freshest view.
     std::lock_guard<std::mutex> lock(impl_->writer_mu);
     Result<std::string> gen = impl_->CurrentGen();
-    if (impl_->writer && gen.ok() && *gen == impl_->writer_gen) {
+    if (!impl_->writers.empty() && gen.ok() && *gen == impl_->writer_gen) {
       try {
-        int64_t seq = ParseSeq(impl_->writer->get_metadata(schema::kMetaLastSeq));
-        if (seq < 0) return Status::Corruption("index metadata custos:last_seq is not a number");
-        return seq;
+        return AppliedSeq(impl_->writers);
       } catch (const Xapian::Error& e) {
         return FromXapian(e, "reading index metadata");
       }
     }
   }
-  return impl_->WithReader<int64_t>(
-      [](Xapian::Database& db) -> Result<int64_t> {
-        int64_t seq = ParseSeq(db.get_metadata(schema::kMetaLastSeq));
-        if (seq < 0) return Status::Corruption("index metadata custos:last_seq is not a number");
-        return seq;
-      },
-      "reading index metadata");
+  return impl_->WithReader<int64_t>([](shards::Snapshot& snap) { return AppliedSeq(snap.shards); },
+                                    "reading index metadata");
 }
 
 Result<core::SearchResults> XapianSearchIndex::Search(const core::SearchQuery& query) const {
   CUSTOS_RETURN_IF_ERROR(ValidateQuery(query));
   return impl_->WithReader<core::SearchResults>(
-      [&](Xapian::Database& db) {
-        std::shared_ptr<const FacetColumns> columns;
-        if (query.facets && query.facet_sample <= 0) columns = impl_->ColumnsFor(db);
+      [&](shards::Snapshot& snap) {
+        std::shared_ptr<const SnapshotColumns> columns;
+        if (query.facets && query.facet_sample <= 0) columns = impl_->ColumnsFor(snap);
         SearchCaches caches;
         caches.counts = impl_->facet_cache.get();
         caches.counts_min_total = impl_->facet_cache_min_matches;
         caches.count_by_bitmap = impl_->count_by_bitmap;
         caches.term_bitmaps = &impl_->term_bitmaps;
-        return RunSearch(db, query, columns.get(), caches);
+        return RunSearch(snap, query, columns.get(), caches);
       },
       "search");
 }
@@ -508,13 +557,14 @@ Result<core::SearchResults> XapianSearchIndex::Search(const core::SearchQuery& q
 Result<std::vector<core::SearchHit>> XapianSearchIndex::Similar(std::string_view id, int n,
                                                                 bool include_restricted) const {
   return impl_->WithReader<std::vector<core::SearchHit>>(
-      [&](Xapian::Database& db) { return RunSimilar(db, id, n, include_restricted); }, "similar");
+      [&](shards::Snapshot& snap) { return RunSimilar(snap.db, id, n, include_restricted); },
+      "similar");
 }
 
 Result<int64_t> XapianSearchIndex::DocumentCount() const {
   return impl_->WithReader<int64_t>(
-      [](Xapian::Database& db) -> Result<int64_t> {
-        return static_cast<int64_t>(db.get_doccount());
+      [](shards::Snapshot& snap) -> Result<int64_t> {
+        return static_cast<int64_t>(snap.db.get_doccount());
       },
       "counting");
 }
@@ -532,19 +582,13 @@ XapianSearchIndex::CacheStats XapianSearchIndex::FacetCacheStats() const {
     out.misses = s.misses;
     out.entries = s.entries;
   }
-  out.term_bitmap_hits = impl_->term_bitmaps.stats().hits;
+  for (const auto& bitmaps : impl_->term_bitmaps) out.term_bitmap_hits += bitmaps->stats().hits;
   return out;
 }
 
 void XapianSearchIndex::CloseWriter() {
   std::lock_guard<std::mutex> lock(impl_->writer_mu);
-  if (!impl_->writer) return;
-  try {
-    impl_->writer->close();
-  } catch (const Xapian::Error&) {
-    // Nothing uncommitted is lost: batches commit as a whole.
-  }
-  impl_->writer.reset();
+  impl_->CloseWriters();
 }
 
 }  // namespace custos::indexer

@@ -4,7 +4,11 @@
 // the live one:
 //
 //   dir/CURRENT     "gen-3\n" (replaced by write-temp + fsync + rename)
-//   dir/gen-3/      the live Xapian database
+//   dir/gen-3/      the live generation: shard-0/ .. shard-(N-1)/, Xapian
+//                   databases, and the Xapian stub file XAPIANDB naming them
+//                   (indexer/src/shards.h); an artifact lives in shard
+//                   FNV-1a(id), mixed, mod N. Generations made before shards are one
+//                   database and are used as one shard.
 //   dir/gen-2/      the previous one, kept so readers still on it can finish
 //
 // A rebuild (RebuildIndex in index_follower.h) writes a new generation and
@@ -66,15 +70,18 @@
 //
 //   Document data: JSON with the display fields and the texts snippets are
 //   cut from. Spelling data: words of public records only, so suggestions
-//   cannot leak restricted records. Metadata: custos:last_seq,
+//   cannot leak restricted records. Metadata (each shard): custos:last_seq,
 //   custos:schema.
 //
 // Thread-safety: all methods are safe to call concurrently. Searches lease a
 // Xapian::Database from a pool (one per concurrent search; Xapian objects are
 // not thread-safe), reopening it when this process committed since or at
 // least every 100 ms for commits of other processes. Writes go through one
-// WritableDatabase, opened on the first write and guarded by a mutex; only
-// one process may write a generation at a time (Unavailable otherwise).
+// WritableDatabase per shard, opened on the first write and guarded by a
+// mutex; a batch's shards are written side by side on threads of their own,
+// each in one transaction that also stores custos:last_seq, and the index
+// has applied what its least advanced shard has. Only one process may write
+// a generation at a time (Unavailable otherwise).
 //
 // Exact facet counts and totals of recent queries are cached for the latest
 // revision searched (XapianSearchIndexOptions): an answer from the cache is
@@ -106,10 +113,15 @@ struct XapianSearchIndexOptions {
   // matcher's counting pass (same counts, far faster for common words).
   // Off only to compare the two, in tests and benchmarks.
   bool count_by_bitmap = true;
+  // Shards of a generation created by this index (the first one, or one
+  // OpenGeneration creates for a rebuild): written in parallel, one thread
+  // each. Existing generations keep the shards they were created with.
+  int shards = 2;
 
   // The defaults, except that CUSTOS_SEARCH_CACHE=N in the environment sets
-  // facet_cache_entries (CUSTOS_SEARCH_CACHE=0: off, to benchmark without).
-  // InvalidArgument when it is set to anything but a whole number.
+  // facet_cache_entries (CUSTOS_SEARCH_CACHE=0: off, to benchmark without)
+  // and CUSTOS_INDEX_SHARDS=N sets shards (1-16). InvalidArgument when one
+  // is set to anything else.
   static core::Result<XapianSearchIndexOptions> FromEnvironment();
 };
 
