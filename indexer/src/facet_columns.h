@@ -1,10 +1,11 @@
-// FacetColumns: the facet values of every document of one revision of the
-// index, decoded once from the packed value slot (schema::kSlotFacets) into
+// FacetColumns: the facet values of every document of one revision of one
+// shard of the index (shards.h), decoded once from the packed value slot (schema::kSlotFacets) into
 // small integer ids, so that counting facets over a match set is an array
 // walk per match instead of a value read and string hashing per match.
 //
 // A revision's columns are immutable and shared by every reader on that
-// revision (XapianSearchIndex keeps the latest one). ColumnFacetSpy counts
+// revision (XapianSearchIndex keeps the latest one of each shard).
+// ColumnFacetSpy counts
 // with them and answers exactly what FacetSpy answers over the same matches;
 // the tests run both and compare. ColumnCounts counts a set of docids given
 // otherwise (match_bitmap.h).

@@ -1,5 +1,6 @@
 // Query side of XapianSearchIndex: parsing, filters, facets, snippets,
-// spelling and more-like-this, on one Xapian::Database. These functions may
+// spelling and more-like-this, on a snapshot of the index's shards (one
+// Xapian::Database over them, and each on its own). These functions may
 // throw Xapian::Error; the caller translates it (see xapian_search_index.cc).
 #pragma once
 
