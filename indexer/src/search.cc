@@ -475,12 +475,13 @@ std::shared_ptr<const FacetCount> CountByMatcher(const Xapian::Database& db,
 // (the counts of shards add up). When a good share of the index matches
 // (`estimate` is the ranked pass's estimate) and the query is boolean,
 // through bitmaps (match_bitmap.h); otherwise by the matcher.
+// `uuid` and `revision` are the snapshot's (empty when `columns` is null).
 std::shared_ptr<const FacetCount> CountMatches(
-    const shards::Snapshot& snap, const shards::Revision& revision, const Xapian::Query& filtered,
-    Xapian::doccount estimate, const SnapshotColumns* columns, const SearchCaches& caches) {
+    const shards::Snapshot& snap, const std::string& uuid, const shards::Revision& revision,
+    const Xapian::Query& filtered, Xapian::doccount estimate, const SnapshotColumns* columns,
+    const SearchCaches& caches) {
   const bool fresh_columns = columns != nullptr && columns->revision == revision &&
-                             columns->uuid == snap.db.get_uuid() &&
-                             columns->shards.size() == snap.shards.size();
+                             columns->uuid == uuid && columns->shards.size() == snap.shards.size();
   const bool by_bitmap = caches.count_by_bitmap && fresh_columns &&
                          estimate * kBitmapShare >= snap.db.get_doccount() &&
                          BitmapEvaluable(filtered);
@@ -597,14 +598,20 @@ core::Result<core::SearchResults> RunSearch(const shards::Snapshot& snap, const 
     const std::string key =
         caches.counts != nullptr ? CountKey(filtered, q.include_restricted) : "";
     std::shared_ptr<const FacetCount> counted;
+    // The snapshot's identity, read once: over several shards get_uuid()
+    // joins the shards' uuids into a new string on every call.
+    std::string uuid;
     shards::Revision revision;
-    if (!key.empty() || columns != nullptr) revision = snap.revision();
-    if (!key.empty()) counted = caches.counts->Get(db.get_uuid(), revision, key);
+    if (!key.empty() || columns != nullptr) {
+      uuid = db.get_uuid();
+      revision = snap.revision();
+    }
+    if (!key.empty()) counted = caches.counts->Get(uuid, revision, key);
     if (!counted) {
-      counted =
-          CountMatches(snap, revision, filtered, mset.get_matches_estimated(), columns, caches);
+      counted = CountMatches(snap, uuid, revision, filtered, mset.get_matches_estimated(), columns,
+                             caches);
       if (!key.empty() && counted->total >= caches.counts_min_total) {
-        caches.counts->Put(db.get_uuid(), revision, key, counted);
+        caches.counts->Put(uuid, revision, key, counted);
       }
     }
     out.total = counted->total;
